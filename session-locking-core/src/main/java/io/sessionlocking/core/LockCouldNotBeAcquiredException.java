@@ -1,0 +1,62 @@
+package io.sessionlocking.core;
+
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A session's lock could not be acquired. Named after Spryker's exception, so that runbooks and log searches carry
+ * over. Carries the {@link Reason}, the time waited, the number of backend attempts and the masked session id; the
+ * full session id and the lock token never appear in it.
+ */
+public final class LockCouldNotBeAcquiredException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Why the lock could not be acquired. */
+    public enum Reason {
+        /** Another holder kept the lock until the acquisition timeout. */
+        TIMEOUT,
+        /** Too many requests of this session were already waiting in this JVM. */
+        TOO_MANY_WAITERS,
+        /** The backend failed or did not answer in time, up to the acquisition timeout. */
+        BACKEND_UNAVAILABLE,
+        /** The waiting thread was interrupted; its interrupt status is set again. */
+        INTERRUPTED
+    }
+
+    private final Reason reason;
+    private final Duration waited;
+    private final int attempts;
+    private final String maskedSessionId;
+
+    public LockCouldNotBeAcquiredException(
+            Reason reason, Duration waited, int attempts, String maskedSessionId, @Nullable Throwable cause) {
+        super(
+                "Could not acquire the lock of session " + maskedSessionId + ": " + reason + " after "
+                        + waited.toMillis() + " ms and " + attempts + " attempt(s)",
+                cause);
+        this.reason = reason;
+        this.waited = waited;
+        this.attempts = attempts;
+        this.maskedSessionId = maskedSessionId;
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+
+    /** Time from the start of the acquisition to the failure. */
+    public Duration waited() {
+        return waited;
+    }
+
+    /** Acquisition attempts sent to the backend (each one a Redis command for the Redis backends). */
+    public int attempts() {
+        return attempts;
+    }
+
+    /** The session id, masked so that it cannot be used to hijack the session. */
+    public String maskedSessionId() {
+        return maskedSessionId;
+    }
+}

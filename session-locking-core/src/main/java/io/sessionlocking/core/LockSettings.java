@@ -1,0 +1,299 @@
+package io.sessionlocking.core;
+
+import java.time.Duration;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Immutable settings of the session lock, validated when built. Every default lives here, as a {@code DEFAULT_*}
+ * constant; the Spring Boot properties map onto this class and a test keeps their defaults equal.
+ *
+ * <p>The acquisition timeout is {@code timeoutFraction x maxRequestTime} (Spryker's rule: 0.8 of the request's
+ * maximum time) unless an explicit {@link Builder#timeout(Duration) timeout} is given. The lock's time-to-live
+ * defaults to {@code maxRequestTime}: a holder that dies keeps the session locked at most that long.
+ *
+ * <p>An invalid value or combination throws {@link InvalidLockSettingsException} naming the setting, the value and
+ * the allowed range.
+ */
+public final class LockSettings {
+
+    /** Pause between two attempts on a held lock: 10 ms, Spryker's default. */
+    public static final Duration DEFAULT_RETRY_DELAY = Duration.ofMillis(10);
+
+    /** Upper bound of one pause under {@link Backoff#EXPONENTIAL}. */
+    public static final Duration DEFAULT_MAX_RETRY_DELAY = Duration.ofMillis(200);
+
+    /** Longest time a request may run, the analogue of PHP's {@code max_execution_time}. */
+    public static final Duration DEFAULT_MAX_REQUEST_TIME = Duration.ofSeconds(30);
+
+    /** Share of {@code maxRequestTime} a request may wait for the lock: 0.8, Spryker's default. */
+    public static final double DEFAULT_TIMEOUT_FRACTION = 0.8;
+
+    /** Waiting strategy between attempts. */
+    public static final Backoff DEFAULT_BACKOFF = Backoff.FIXED;
+
+    /** Prefix of every lock key; Spring Session's own default namespace, so locks sit next to the sessions. */
+    public static final String DEFAULT_KEY_NAMESPACE = "spring:session";
+
+    /**
+     * Requests of one session that may wait for its lock at once in one JVM; one more fails at once with {@link
+     * LockCouldNotBeAcquiredException.Reason#TOO_MANY_WAITERS}, so that a flood on one session cannot occupy the
+     * whole worker pool.
+     */
+    public static final int DEFAULT_MAX_WAITERS_PER_SESSION = 64;
+
+    /** Longest time one backend command (one attempt, a release, an extension) may take. */
+    public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(2);
+
+    static final Duration MIN_DURATION = Duration.ofMillis(1);
+    static final Duration MAX_DURATION = Duration.ofHours(24);
+    static final Duration MAX_COMMAND_TIMEOUT = Duration.ofMinutes(1);
+    static final int MAX_WAITERS_LIMIT = 100_000;
+    static final int MAX_NAMESPACE_LENGTH = 128;
+
+    /** How a waiter spaces its attempts. */
+    public enum Backoff {
+        /** Always {@code retryDelay}, as Spryker does. */
+        FIXED,
+        /**
+         * Exponential with full jitter: a random pause in {@code [0, min(maxRetryDelay, retryDelay x 2^(n-1))]}
+         * before attempt n+1, which spreads many waiters of one session apart.
+         */
+        EXPONENTIAL
+    }
+
+    private final Duration retryDelay;
+    private final Duration maxRetryDelay;
+    private final Backoff backoff;
+    private final Duration maxRequestTime;
+    private final double timeoutFraction;
+    private final Duration timeout;
+    private final boolean timeoutExplicit;
+    private final Duration lockTtl;
+    private final String keyNamespace;
+    private final int maxWaitersPerSession;
+    private final Duration commandTimeout;
+
+    private LockSettings(Builder builder) {
+        this.maxRequestTime = requireBetween("maxRequestTime", builder.maxRequestTime, MIN_DURATION, MAX_DURATION);
+        this.timeoutFraction = requireFraction(builder.timeoutFraction);
+        this.timeoutExplicit = builder.timeout != null;
+        this.timeout = builder.timeout != null
+                ? requireBetween("timeout", builder.timeout, MIN_DURATION, maxRequestTime)
+                : atLeastOneMilli(multiply(maxRequestTime, timeoutFraction));
+        this.lockTtl = builder.lockTtl != null
+                ? requireBetween("lockTtl", builder.lockTtl, MIN_DURATION, MAX_DURATION)
+                : maxRequestTime;
+        // A TTL shorter than one pause would let the lock expire between two attempts of its own waiters.
+        this.retryDelay = requireBetween("retryDelay", builder.retryDelay, MIN_DURATION, min(lockTtl, timeout));
+        this.backoff = Objects.requireNonNull(builder.backoff, "backoff");
+        this.maxRetryDelay = requireBetween("maxRetryDelay", builder.maxRetryDelay, retryDelay, MAX_DURATION);
+        this.keyNamespace = requireNamespace(builder.keyNamespace);
+        this.maxWaitersPerSession = requireBetween("maxWaitersPerSession", builder.maxWaitersPerSession);
+        this.commandTimeout =
+                requireBetween("commandTimeout", builder.commandTimeout, MIN_DURATION, MAX_COMMAND_TIMEOUT);
+    }
+
+    /** The settings with every default. */
+    public static LockSettings defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding these settings, to derive a variant. */
+    public Builder toBuilder() {
+        Builder builder = new Builder()
+                .retryDelay(retryDelay)
+                .maxRetryDelay(maxRetryDelay)
+                .backoff(backoff)
+                .maxRequestTime(maxRequestTime)
+                .timeoutFraction(timeoutFraction)
+                .keyNamespace(keyNamespace)
+                .maxWaitersPerSession(maxWaitersPerSession)
+                .commandTimeout(commandTimeout)
+                .lockTtl(lockTtl);
+        return timeoutExplicit ? builder.timeout(timeout) : builder;
+    }
+
+    public Duration retryDelay() {
+        return retryDelay;
+    }
+
+    public Duration maxRetryDelay() {
+        return maxRetryDelay;
+    }
+
+    public Backoff backoff() {
+        return backoff;
+    }
+
+    public Duration maxRequestTime() {
+        return maxRequestTime;
+    }
+
+    public double timeoutFraction() {
+        return timeoutFraction;
+    }
+
+    /** The acquisition timeout in effect: the explicit one, else {@code timeoutFraction x maxRequestTime}. */
+    public Duration timeout() {
+        return timeout;
+    }
+
+    /** Whether {@link #timeout()} was set explicitly rather than derived. */
+    public boolean isTimeoutExplicit() {
+        return timeoutExplicit;
+    }
+
+    /** The lock's time-to-live in effect: the explicit one, else {@code maxRequestTime}. */
+    public Duration lockTtl() {
+        return lockTtl;
+    }
+
+    public String keyNamespace() {
+        return keyNamespace;
+    }
+
+    public int maxWaitersPerSession() {
+        return maxWaitersPerSession;
+    }
+
+    public Duration commandTimeout() {
+        return commandTimeout;
+    }
+
+    @Override
+    public String toString() {
+        return "LockSettings[retryDelay=" + retryDelay + ", backoff=" + backoff + ", maxRetryDelay=" + maxRetryDelay
+                + ", maxRequestTime=" + maxRequestTime + ", timeoutFraction=" + timeoutFraction + ", timeout="
+                + timeout + (timeoutExplicit ? " (explicit)" : " (derived)") + ", lockTtl=" + lockTtl
+                + ", keyNamespace=" + keyNamespace + ", maxWaitersPerSession=" + maxWaitersPerSession
+                + ", commandTimeout=" + commandTimeout + "]";
+    }
+
+    private static Duration requireBetween(String setting, @Nullable Duration value, Duration min, Duration max) {
+        if (value == null || value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            throw new InvalidLockSettingsException(setting, String.valueOf(value), "[" + min + ", " + max + "]");
+        }
+        return value;
+    }
+
+    private static int requireBetween(String setting, int value) {
+        if (value < 1 || value > MAX_WAITERS_LIMIT) {
+            throw new InvalidLockSettingsException(setting, String.valueOf(value), "[1, " + MAX_WAITERS_LIMIT + "]");
+        }
+        return value;
+    }
+
+    private static double requireFraction(double value) {
+        if (!(value > 0.0 && value <= 1.0)) {
+            throw new InvalidLockSettingsException("timeoutFraction", String.valueOf(value), "(0, 1]");
+        }
+        return value;
+    }
+
+    private static String requireNamespace(@Nullable String value) {
+        if (value == null
+                || value.isEmpty()
+                || value.length() > MAX_NAMESPACE_LENGTH
+                || !value.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != '{' && c != '}')) {
+            // Braces would break the hash tag that keeps a session's keys in one cluster slot.
+            throw new InvalidLockSettingsException(
+                    "keyNamespace",
+                    String.valueOf(value),
+                    "1 to " + MAX_NAMESPACE_LENGTH + " printable ASCII characters without spaces, '{' or '}'");
+        }
+        return value;
+    }
+
+    private static Duration multiply(Duration duration, double factor) {
+        return Duration.ofNanos(Math.round(duration.toNanos() * factor));
+    }
+
+    private static Duration atLeastOneMilli(Duration duration) {
+        return duration.compareTo(MIN_DURATION) < 0 ? MIN_DURATION : duration;
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    /** Mutable builder; {@link #build()} validates. Not thread-safe. */
+    public static final class Builder {
+
+        private @Nullable Duration retryDelay = DEFAULT_RETRY_DELAY;
+        private @Nullable Duration maxRetryDelay = DEFAULT_MAX_RETRY_DELAY;
+        private Backoff backoff = DEFAULT_BACKOFF;
+        private @Nullable Duration maxRequestTime = DEFAULT_MAX_REQUEST_TIME;
+        private double timeoutFraction = DEFAULT_TIMEOUT_FRACTION;
+        private @Nullable Duration timeout;
+        private @Nullable Duration lockTtl;
+        private @Nullable String keyNamespace = DEFAULT_KEY_NAMESPACE;
+        private int maxWaitersPerSession = DEFAULT_MAX_WAITERS_PER_SESSION;
+        private @Nullable Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
+
+        private Builder() {}
+
+        public Builder retryDelay(@Nullable Duration retryDelay) {
+            this.retryDelay = retryDelay;
+            return this;
+        }
+
+        public Builder maxRetryDelay(@Nullable Duration maxRetryDelay) {
+            this.maxRetryDelay = maxRetryDelay;
+            return this;
+        }
+
+        public Builder backoff(Backoff backoff) {
+            this.backoff = backoff;
+            return this;
+        }
+
+        public Builder maxRequestTime(@Nullable Duration maxRequestTime) {
+            this.maxRequestTime = maxRequestTime;
+            return this;
+        }
+
+        public Builder timeoutFraction(double timeoutFraction) {
+            this.timeoutFraction = timeoutFraction;
+            return this;
+        }
+
+        /** An explicit acquisition timeout; {@code null} derives it from the fraction. */
+        public Builder timeout(@Nullable Duration timeout) {
+            this.timeout = timeout;
+            return this;
+        }
+
+        /** An explicit lock time-to-live; {@code null} uses {@code maxRequestTime}. */
+        public Builder lockTtl(@Nullable Duration lockTtl) {
+            this.lockTtl = lockTtl;
+            return this;
+        }
+
+        public Builder keyNamespace(@Nullable String keyNamespace) {
+            this.keyNamespace = keyNamespace;
+            return this;
+        }
+
+        public Builder maxWaitersPerSession(int maxWaitersPerSession) {
+            this.maxWaitersPerSession = maxWaitersPerSession;
+            return this;
+        }
+
+        public Builder commandTimeout(@Nullable Duration commandTimeout) {
+            this.commandTimeout = commandTimeout;
+            return this;
+        }
+
+        /**
+         * @throws InvalidLockSettingsException when a value or combination is out of range
+         */
+        public LockSettings build() {
+            return new LockSettings(this);
+        }
+    }
+}

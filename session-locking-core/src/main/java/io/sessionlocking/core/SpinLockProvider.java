@@ -1,0 +1,140 @@
+package io.sessionlocking.core;
+
+import io.sessionlocking.core.LockCouldNotBeAcquiredException.Reason;
+import io.sessionlocking.support.LockKeys;
+import io.sessionlocking.support.LockTokens;
+import io.sessionlocking.support.RetryDelays;
+import io.sessionlocking.support.SessionIds;
+import java.time.Duration;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The lock engine: a spin lock over any {@link LockStore}. An acquisition tries the store, pauses by the configured
+ * {@link LockSettings.Backoff backoff}, and tries again until it wins or its deadline passes.
+ *
+ * <p>Timing guarantees: {@link #acquire} returns or throws no later than about {@code timeout + min(commandTimeout,
+ * 10 ms)} after it was called, whatever the backend does, because every pause ends at the deadline and every backend
+ * call is bounded by the time left (at least {@value #MIN_CALL_TIMEOUT_MILLIS} ms, so that the last attempt is not
+ * doomed). Backend failures are retried like a held lock until the deadline, so a Redis restart during a wait is
+ * survived; if the last attempt failed the reason is {@link Reason#BACKEND_UNAVAILABLE}, otherwise {@link
+ * Reason#TIMEOUT}.
+ *
+ * <p>This class is thread-safe; one instance serves the whole application.
+ */
+public final class SpinLockProvider implements SessionLockProvider {
+
+    static final long MIN_CALL_TIMEOUT_MILLIS = 10;
+    private static final long MIN_CALL_TIMEOUT_NANOS =
+            Duration.ofMillis(MIN_CALL_TIMEOUT_MILLIS).toNanos();
+
+    private final LockStore store;
+    private final LockSettings settings;
+    private final SafeListener listener;
+    private final LockClock clock;
+    private final LockKeys keys;
+    private final RetryDelays delays;
+    private final WaiterLimit waiters;
+
+    public SpinLockProvider(LockStore store, LockSettings settings) {
+        this(store, settings, SessionLockListener.NONE, LockClock.SYSTEM);
+    }
+
+    public SpinLockProvider(LockStore store, LockSettings settings, SessionLockListener listener) {
+        this(store, settings, listener, LockClock.SYSTEM);
+    }
+
+    public SpinLockProvider(LockStore store, LockSettings settings, SessionLockListener listener, LockClock clock) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.listener = new SafeListener(Objects.requireNonNull(listener, "listener"));
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.keys = new LockKeys(settings.keyNamespace());
+        this.delays = new RetryDelays(settings);
+        this.waiters = new WaiterLimit(settings.maxWaitersPerSession());
+    }
+
+    @Override
+    public SessionLock acquire(String sessionId) {
+        SessionIds.requireValid(sessionId);
+        String key = keys.lockKey(sessionId);
+        String masked = SessionIds.mask(sessionId);
+        long start = clock.nanoTime();
+        if (!waiters.tryEnter(key)) {
+            throw fail(Reason.TOO_MANY_WAITERS, start, 0, masked, null);
+        }
+        try {
+            return spin(key, masked, start);
+        } finally {
+            waiters.leave(key);
+        }
+    }
+
+    private SessionLock spin(String key, String masked, long start) {
+        long deadline = start + settings.timeout().toNanos();
+        long ttlNanos = settings.lockTtl().toNanos();
+        long commandTimeoutNanos = settings.commandTimeout().toNanos();
+        String token = LockTokens.next();
+        int attempts = 0;
+        while (true) {
+            attempts++;
+            LockStoreException lastError = null;
+            long callTimeout =
+                    Math.min(commandTimeoutNanos, Math.max(deadline - clock.nanoTime(), MIN_CALL_TIMEOUT_NANOS));
+            try {
+                if (store.tryAcquire(key, token, Duration.ofNanos(ttlNanos), Duration.ofNanos(callTimeout))) {
+                    long acquiredAt = clock.nanoTime();
+                    int tries = attempts;
+                    listener.notify(l -> l.onAcquired(
+                            new SessionLockListener.Acquired(masked, Duration.ofNanos(acquiredAt - start), tries)));
+                    return new SpinSessionLock(store, key, token, masked, acquiredAt, settings, listener, clock);
+                }
+            } catch (LockStoreException e) {
+                // The outcome is unknown: the store cleans up behind this token, which is therefore never reused.
+                lastError = e;
+                token = LockTokens.next();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw fail(Reason.INTERRUPTED, start, attempts, masked, e);
+            }
+            long now = clock.nanoTime();
+            if (now - deadline >= 0) {
+                throw fail(
+                        lastError != null ? Reason.BACKEND_UNAVAILABLE : Reason.TIMEOUT,
+                        start,
+                        attempts,
+                        masked,
+                        lastError);
+            }
+            try {
+                clock.sleep(Math.min(delays.nextDelayNanos(attempts), deadline - now));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw fail(Reason.INTERRUPTED, start, attempts, masked, e);
+            }
+        }
+    }
+
+    private LockCouldNotBeAcquiredException fail(
+            Reason reason, long start, int attempts, String masked, @Nullable Throwable cause) {
+        LockCouldNotBeAcquiredException exception = new LockCouldNotBeAcquiredException(
+                reason, Duration.ofNanos(clock.nanoTime() - start), attempts, masked, cause);
+        listener.notify(l -> l.onFailed(exception));
+        return exception;
+    }
+
+    @Override
+    public LockSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public int waitingCount() {
+        return waiters.total();
+    }
+
+    /** The backend's short name, e.g. {@code redis}. */
+    public String storeName() {
+        return store.name();
+    }
+}

@@ -1,0 +1,104 @@
+package io.sessionlocking.redis;
+
+import static io.sessionlocking.support.Replies.await;
+import static io.sessionlocking.support.Replies.awaitInterruptibly;
+
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.sessionlocking.core.LockStore;
+import io.sessionlocking.core.LockStoreException;
+import io.sessionlocking.support.LockScripts;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * A {@link LockStore} on Redis through Lettuce.
+ *
+ * <h2>Storage details</h2>
+ *
+ * <ul>
+ *   <li>Key {@code <namespace>:lock:{<sessionId>}}, a string holding the owner's 128-bit random token, with a TTL.
+ *   <li>Acquire: {@code SET key token NX PX ttl}, one atomic command.
+ *   <li>Release: {@code EVALSHA} of {@link LockScripts#RELEASE} (compare-and-delete).
+ *   <li>Extend: {@code EVALSHA} of {@link LockScripts#EXTEND} (compare-and-{@code PEXPIRE}).
+ *   <li>Held: {@code GET key}, compared in the client.
+ * </ul>
+ *
+ * Scripts are sent by SHA; on {@code NOSCRIPT} (a restarted or flushed server) the script is sent once with {@code
+ * EVAL}, which also caches it again.
+ *
+ * <h2>Connections and time-outs</h2>
+ *
+ * Takes the async commands of one shared connection, standalone or cluster (no pool: every command is a single
+ * non-blocking command). Each call waits for its reply at most its {@code timeout}, whatever the connection's own
+ * command timeout. Lettuce keeps the commands of one connection in order, so when an acquire times out the store
+ * sends a compare-and-delete behind it without waiting: if the late {@code SET} ever runs, the delete that follows it
+ * removes it. Connections made by {@link LettuceLockStores} reject commands while disconnected, so an outage fails
+ * each attempt at once instead of queueing it.
+ */
+public final class LettuceLockStore implements LockStore {
+
+    private static final Long ONE = 1L;
+
+    private final RedisClusterAsyncCommands<String, String> commands;
+
+    public LettuceLockStore(RedisClusterAsyncCommands<String, String> commands) {
+        this.commands = Objects.requireNonNull(commands, "commands");
+    }
+
+    @Override
+    public boolean tryAcquire(String key, String token, Duration ttl, Duration timeout) throws InterruptedException {
+        RedisFuture<String> reply =
+                commands.set(key, token, SetArgs.Builder.nx().px(ttl.toMillis()));
+        try {
+            return "OK".equals(awaitInterruptibly(reply, timeout));
+        } catch (LockStoreException | InterruptedException e) {
+            abandon(key, token);
+            throw e;
+        }
+    }
+
+    @Override
+    public boolean release(String key, String token, Duration timeout) {
+        return ONE.equals(script(LockScripts.RELEASE, LockScripts.RELEASE_SHA, key, timeout, token));
+    }
+
+    @Override
+    public boolean extend(String key, String token, Duration ttl, Duration timeout) {
+        return ONE.equals(
+                script(LockScripts.EXTEND, LockScripts.EXTEND_SHA, key, timeout, token, Long.toString(ttl.toMillis())));
+    }
+
+    @Override
+    public boolean isHeld(String key, String token, Duration timeout) {
+        return token.equals(await(commands.get(key), timeout));
+    }
+
+    @Override
+    public String name() {
+        return "redis";
+    }
+
+    private Object script(String script, String sha, String key, Duration timeout, String... args) {
+        String[] keys = {key};
+        try {
+            return await(commands.evalsha(sha, ScriptOutputType.INTEGER, keys, args), timeout);
+        } catch (LockStoreException e) {
+            if (!LockScripts.isNoScript(e)) {
+                throw e;
+            }
+            return await(commands.eval(script, ScriptOutputType.INTEGER, keys, args), timeout);
+        }
+    }
+
+    /** Deletes the lock behind an acquire whose outcome is unknown, if it holds this token; fire and forget. */
+    private void abandon(String key, String token) {
+        try {
+            commands.evalsha(LockScripts.RELEASE_SHA, ScriptOutputType.INTEGER, new String[] {key}, token);
+        } catch (RuntimeException ignored) {
+            // Best effort: the TTL bounds the lock if this does not get through.
+        }
+    }
+}

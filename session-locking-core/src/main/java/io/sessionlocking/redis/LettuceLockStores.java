@@ -1,0 +1,94 @@
+package io.sessionlocking.redis;
+
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.codec.StringCodec;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Makes {@link LettuceLockStore}s on a client and connection of their own, set up for locking:
+ *
+ * <ul>
+ *   <li>commands are rejected while disconnected ({@link ClientOptions.DisconnectedBehavior#REJECT_COMMANDS}), so an
+ *       outage fails each attempt at once and no stale {@code SET} is replayed after a reconnect;
+ *   <li>the client reconnects on its own, so a waiter recovers when Redis is back;
+ *   <li>connecting is bounded by {@link #CONNECT_TIMEOUT}.
+ * </ul>
+ */
+public final class LettuceLockStores {
+
+    /** Longest time one connection attempt may take. */
+    public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+
+    private LettuceLockStores() {}
+
+    /** A store on a new standalone connection to {@code uri}; close the result to close the client. */
+    public static Managed connect(RedisURI uri) {
+        RedisClient client = RedisClient.create(uri);
+        client.setOptions(ClientOptions.builder()
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .autoReconnect(true)
+                .socketOptions(socketOptions())
+                .build());
+        try {
+            var connection = client.connect(StringCodec.UTF8);
+            return new Managed(client, connection, new LettuceLockStore(connection.async()));
+        } catch (RuntimeException e) {
+            client.shutdown();
+            throw e;
+        }
+    }
+
+    /** A store on a new cluster connection, discovered from {@code seeds}; close the result to close the client. */
+    public static Managed connectCluster(List<RedisURI> seeds) {
+        RedisClusterClient client = RedisClusterClient.create(seeds);
+        client.setOptions(ClusterClientOptions.builder()
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .autoReconnect(true)
+                .socketOptions(socketOptions())
+                .build());
+        try {
+            var connection = client.connect(StringCodec.UTF8);
+            return new Managed(client, connection, new LettuceLockStore(connection.async()));
+        } catch (RuntimeException e) {
+            client.shutdown();
+            throw e;
+        }
+    }
+
+    private static SocketOptions socketOptions() {
+        return SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).build();
+    }
+
+    /** A store with the client and connection it owns. */
+    public static final class Managed implements AutoCloseable {
+
+        private final AbstractRedisClient client;
+        private final StatefulConnection<String, String> connection;
+        private final LettuceLockStore store;
+
+        Managed(AbstractRedisClient client, StatefulConnection<String, String> connection, LettuceLockStore store) {
+            this.client = client;
+            this.connection = connection;
+            this.store = store;
+        }
+
+        public LettuceLockStore store() {
+            return store;
+        }
+
+        /** Closes the connection and shuts the client down, waiting at most a few seconds. */
+        @Override
+        public void close() {
+            connection.close();
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package io.sessionlocking.redisson;
+
+import static io.sessionlocking.support.Replies.await;
+import static io.sessionlocking.support.Replies.awaitInterruptibly;
+
+import io.sessionlocking.core.LockStore;
+import io.sessionlocking.core.LockStoreException;
+import io.sessionlocking.support.LockScripts;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import org.redisson.api.RFuture;
+import org.redisson.api.RScript;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+
+/**
+ * A {@link LockStore} on a {@link RedissonClient}, for applications that already run one.
+ *
+ * <h2>Why not {@code RLock}</h2>
+ *
+ * Redisson's {@code RLock} is owned by a thread ({@code <client-id>:<thread-id>}) and re-entrant per thread, while a
+ * session lock is owned by a request that may finish on another thread (async requests), and its waiters are woken
+ * through pub/sub, whose subscription limits and races are the most reported Redisson lock problems. So this store
+ * uses Redisson as a Redis client only: the same {@code SET key token NX PX ttl} and the same Lua scripts as the
+ * Lettuce store ({@link LockScripts}), so both stores guard a key identically and the engine's waiting applies.
+ *
+ * <h2>Storage details</h2>
+ *
+ * The same as {@link io.sessionlocking.redis.LettuceLockStore}: a string key with the token and a TTL; {@code SET NX
+ * PX} ({@code RBucket.setIfAbsent}), {@code EVALSHA} compare-and-delete and compare-and-{@code PEXPIRE}, {@code GET}.
+ * Scripts run by SHA, routed to the key's node, with one {@code EVAL} on {@code NOSCRIPT}.
+ *
+ * <p>Each call waits at most its {@code timeout}. Redisson may send the commands of one caller on different pooled
+ * connections, so the clean-up sent behind a timed-out acquire is not ordered after it as with Lettuce; a late
+ * {@code SET} is then bounded by its TTL.
+ */
+public final class RedissonLockStore implements LockStore {
+
+    private static final Long ONE = 1L;
+
+    private final RedissonClient client;
+    private final RScript script;
+
+    public RedissonLockStore(RedissonClient client) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.script = client.getScript(StringCodec.INSTANCE);
+    }
+
+    @Override
+    public boolean tryAcquire(String key, String token, Duration ttl, Duration timeout) throws InterruptedException {
+        RFuture<Boolean> reply = client.<String>getBucket(key, StringCodec.INSTANCE)
+                .setIfAbsentAsync(token, Duration.ofMillis(ttl.toMillis()));
+        try {
+            return Boolean.TRUE.equals(awaitInterruptibly(reply, timeout));
+        } catch (LockStoreException | InterruptedException e) {
+            abandon(key, token);
+            throw e;
+        }
+    }
+
+    @Override
+    public boolean release(String key, String token, Duration timeout) {
+        return ONE.equals(run(LockScripts.RELEASE, LockScripts.RELEASE_SHA, key, timeout, token));
+    }
+
+    @Override
+    public boolean extend(String key, String token, Duration ttl, Duration timeout) {
+        return ONE.equals(
+                run(LockScripts.EXTEND, LockScripts.EXTEND_SHA, key, timeout, token, Long.toString(ttl.toMillis())));
+    }
+
+    @Override
+    public boolean isHeld(String key, String token, Duration timeout) {
+        return token.equals(
+                await(client.<String>getBucket(key, StringCodec.INSTANCE).getAsync(), timeout));
+    }
+
+    @Override
+    public String name() {
+        return "redisson";
+    }
+
+    private Object run(String source, String sha, String key, Duration timeout, Object... args) {
+        List<Object> keys = List.of(key);
+        try {
+            return await(
+                    script.evalShaAsync(key, RScript.Mode.READ_WRITE, sha, RScript.ReturnType.LONG, keys, args),
+                    timeout);
+        } catch (LockStoreException e) {
+            if (!LockScripts.isNoScript(e)) {
+                throw e;
+            }
+            return await(
+                    script.evalAsync(key, RScript.Mode.READ_WRITE, source, RScript.ReturnType.LONG, keys, args),
+                    timeout);
+        }
+    }
+
+    private void abandon(String key, String token) {
+        try {
+            script.evalShaAsync(
+                    key,
+                    RScript.Mode.READ_WRITE,
+                    LockScripts.RELEASE_SHA,
+                    RScript.ReturnType.LONG,
+                    List.of(key),
+                    token);
+        } catch (RuntimeException ignored) {
+            // Best effort: the TTL bounds the lock if this does not get through.
+        }
+    }
+}

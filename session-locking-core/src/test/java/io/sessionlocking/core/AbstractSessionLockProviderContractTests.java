@@ -1,0 +1,400 @@
+package io.sessionlocking.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.sessionlocking.core.LockCouldNotBeAcquiredException.Reason;
+import io.sessionlocking.support.LockKeys;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract every {@link LockStore} meets under the {@link SpinLockProvider} engine. Each backend's test extends
+ * this class and supplies independent stores (for Redis: separate connections, as separate application nodes would
+ * have).
+ *
+ * <p>Timing assertions use generous margins for a loaded two-core machine; every wait is bounded.
+ */
+public abstract class AbstractSessionLockProviderContractTests {
+
+    /** Slack for scheduling delays on a loaded machine, added to every upper time bound. */
+    protected static final Duration MARGIN = Duration.ofMillis(1500);
+
+    private final List<ExecutorService> executors = new ArrayList<>();
+
+    /** A store on a new, independent client. The subclass closes it after the test. */
+    protected abstract LockStore newStore();
+
+    protected LockSettings.Builder settings() {
+        return LockSettings.builder()
+                .retryDelay(Duration.ofMillis(2))
+                .maxRequestTime(Duration.ofSeconds(60))
+                .timeout(Duration.ofSeconds(30))
+                .lockTtl(Duration.ofSeconds(30));
+    }
+
+    protected static String newSessionId() {
+        return UUID.randomUUID().toString();
+    }
+
+    @AfterEach
+    void stopExecutors() throws InterruptedException {
+        for (ExecutorService executor : executors) {
+            executor.shutdownNow();
+            assertThat(executor.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    protected ExecutorService executor(int threads) {
+        ExecutorService executor = Executors.newFixedThreadPool(threads);
+        executors.add(executor);
+        return executor;
+    }
+
+    @Test
+    void mutualExclusionAcrossClientsAndThreads() throws Exception {
+        int clients = 3;
+        int threadsPerClient = 16;
+        int criticalSections = 3000;
+        String sessionId = newSessionId();
+        OverlapDetector detector = new OverlapDetector();
+        AtomicInteger tickets = new AtomicInteger(criticalSections);
+        ExecutorService executor = executor(clients * threadsPerClient);
+        List<Future<?>> workers = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            SessionLockProvider provider = new SpinLockProvider(
+                    newStore(), settings().retryDelay(Duration.ofMillis(1)).build());
+            for (int t = 0; t < threadsPerClient; t++) {
+                workers.add(executor.submit(() -> {
+                    while (tickets.getAndDecrement() > 0) {
+                        try (SessionLock lock = provider.acquire(sessionId)) {
+                            detector.criticalSection();
+                        }
+                    }
+                    return null;
+                }));
+            }
+        }
+        for (Future<?> worker : workers) {
+            worker.get(180, TimeUnit.SECONDS);
+        }
+        assertThat(detector.overlaps()).as("holders that overlapped").isZero();
+        assertThat(detector.count()).as("non-atomic counter").isEqualTo(criticalSections);
+    }
+
+    @Test
+    void firstAcquisitionIsAtomic() throws Exception {
+        int contenders = 200;
+        int rounds = 50;
+        LockStore store = newStore();
+        SessionLockProvider provider = new SpinLockProvider(
+                store,
+                settings()
+                        .retryDelay(Duration.ofMillis(5))
+                        .timeout(Duration.ofMillis(20))
+                        .build());
+        ExecutorService executor = executor(contenders);
+        for (int round = 0; round < rounds; round++) {
+            String sessionId = newSessionId();
+            CountDownLatch start = new CountDownLatch(1);
+            CountDownLatch losersDone = new CountDownLatch(contenders - 1);
+            AtomicInteger winners = new AtomicInteger();
+            AtomicInteger losers = new AtomicInteger();
+            List<Future<?>> tasks = new ArrayList<>();
+            for (int i = 0; i < contenders; i++) {
+                tasks.add(executor.submit(() -> {
+                    start.await();
+                    try (SessionLock lock = provider.acquire(sessionId)) {
+                        winners.incrementAndGet();
+                        // Hold until every other contender has given up, so a second "winner" cannot hide.
+                        losersDone.await(30, TimeUnit.SECONDS);
+                    } catch (LockCouldNotBeAcquiredException e) {
+                        losers.incrementAndGet();
+                        losersDone.countDown();
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> task : tasks) {
+                task.get(60, TimeUnit.SECONDS);
+            }
+            assertThat(winners.get()).as("winners in round %d", round).isEqualTo(1);
+            assertThat(losers.get()).as("losers in round %d", round).isEqualTo(contenders - 1);
+        }
+    }
+
+    @Test
+    void waiterGivesUpAtTheTimeout() {
+        String sessionId = newSessionId();
+        Duration timeout = Duration.ofMillis(300);
+        Duration retryDelay = Duration.ofMillis(10);
+        RecordingListener listener = new RecordingListener();
+        SessionLockProvider holder = new SpinLockProvider(newStore(), settings().build());
+        SessionLockProvider waiter = new SpinLockProvider(
+                newStore(), settings().timeout(timeout).retryDelay(retryDelay).build(), listener);
+        try (SessionLock held = holder.acquire(sessionId)) {
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> waiter.acquire(sessionId))
+                    .isInstanceOfSatisfying(LockCouldNotBeAcquiredException.class, e -> {
+                        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+                        assertThat(e.reason()).isEqualTo(Reason.TIMEOUT);
+                        assertThat(elapsed)
+                                .isBetween(timeout, timeout.plus(retryDelay).plus(MARGIN));
+                        assertThat(e.waited())
+                                .isBetween(timeout, timeout.plus(retryDelay).plus(MARGIN));
+                        assertThat(e.attempts()).isGreaterThan(1);
+                        assertThat(e.getMessage()).doesNotContain(sessionId);
+                    });
+        }
+        assertThat(listener.failed).hasSize(1);
+    }
+
+    @Test
+    void abandonedLockIsFreedByItsTtl() {
+        String sessionId = newSessionId();
+        Duration ttl = Duration.ofMillis(500);
+        Duration retryDelay = Duration.ofMillis(10);
+        SessionLockProvider crashed =
+                new SpinLockProvider(newStore(), settings().lockTtl(ttl).build());
+        SessionLockProvider next = new SpinLockProvider(
+                newStore(), settings().retryDelay(retryDelay).build());
+
+        crashed.acquire(sessionId); // never released: the holder "crashed"
+        long abandonedAt = System.nanoTime();
+        try (SessionLock lock = next.acquire(sessionId)) {
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - abandonedAt);
+            assertThat(elapsed)
+                    .isBetween(ttl.minusMillis(100), ttl.plus(retryDelay).plus(MARGIN));
+        }
+    }
+
+    @Test
+    void foreignOrStaleTokenChangesNothing() {
+        String sessionId = newSessionId();
+        LockStore store = newStore();
+        String key = new LockKeys(LockSettings.DEFAULT_KEY_NAMESPACE).lockKey(sessionId);
+        Duration timeout = Duration.ofSeconds(2);
+        SessionLockProvider provider = new SpinLockProvider(store, settings().build());
+
+        try (SessionLock lock = provider.acquire(sessionId)) {
+            assertThat(store.release(key, "not-the-token", timeout)).isFalse();
+            assertThat(store.extend(key, "not-the-token", Duration.ofMillis(1), timeout))
+                    .isFalse();
+            assertThat(store.isHeld(key, "not-the-token", timeout)).isFalse();
+            assertThat(lock.isHeld()).isTrue();
+        }
+        assertThat(store.release(key, "not-the-token", timeout)).isFalse();
+    }
+
+    @Test
+    void staleHolderCannotTouchTheNextHoldersLock() {
+        String sessionId = newSessionId();
+        RecordingListener listener = new RecordingListener();
+        SessionLockProvider shortLived = new SpinLockProvider(
+                newStore(), settings().lockTtl(Duration.ofMillis(200)).build(), listener);
+        SessionLockProvider other = new SpinLockProvider(newStore(), settings().build());
+
+        SessionLock stale = shortLived.acquire(sessionId);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !stale.isHeld());
+        try (SessionLock current = other.acquire(sessionId)) {
+            assertThat(stale.extend()).isFalse();
+            assertThat(stale.release()).isFalse();
+            assertThat(current.isHeld()).as("the new holder keeps its lock").isTrue();
+        }
+        assertThat(listener.lost)
+                .extracting(SessionLockListener.Lost::during)
+                .containsExactly(SessionLockListener.Operation.EXTEND, SessionLockListener.Operation.RELEASE);
+        assertThat(listener.released).isEmpty();
+    }
+
+    @Test
+    void releaseIsIdempotentAndFreesTheLockAtOnce() {
+        String sessionId = newSessionId();
+        RecordingListener listener = new RecordingListener();
+        SessionLockProvider provider =
+                new SpinLockProvider(newStore(), settings().build(), listener);
+
+        SessionLock lock = provider.acquire(sessionId);
+        assertThat(lock.release()).isTrue();
+        assertThat(lock.release()).isTrue();
+        lock.close();
+        assertThat(lock.isHeld()).isFalse();
+        assertThat(lock.extend()).isFalse();
+        assertThat(listener.released).hasSize(1);
+
+        try (SessionLock again = provider.acquire(sessionId)) {
+            assertThat(again.isHeld()).isTrue();
+        }
+        assertThat(listener.acquired)
+                .extracting(SessionLockListener.Acquired::attempts)
+                .containsExactly(1, 1);
+    }
+
+    @Test
+    void extendKeepsTheLockPastItsTtl() {
+        String sessionId = newSessionId();
+        Duration ttl = Duration.ofMillis(600);
+        SessionLockProvider provider =
+                new SpinLockProvider(newStore(), settings().lockTtl(ttl).build());
+        SessionLockProvider other = new SpinLockProvider(
+                newStore(), settings().timeout(Duration.ofMillis(50)).build());
+
+        try (SessionLock lock = provider.acquire(sessionId)) {
+            long deadline = System.nanoTime() + ttl.multipliedBy(3).toNanos();
+            while (System.nanoTime() < deadline) {
+                assertThat(lock.extend()).isTrue();
+                await().pollDelay(ttl.dividedBy(4)).atMost(ttl).until(() -> true);
+            }
+            assertThat(lock.isHeld()).isTrue();
+            assertThatThrownBy(() -> other.acquire(sessionId)).isInstanceOf(LockCouldNotBeAcquiredException.class);
+        }
+    }
+
+    @Test
+    void interruptedWaiterStopsPromptlyAndLeavesNoLock() throws Exception {
+        String sessionId = newSessionId();
+        SessionLockProvider holder = new SpinLockProvider(newStore(), settings().build());
+        SessionLockProvider waiter = new SpinLockProvider(
+                newStore(), settings().retryDelay(Duration.ofMillis(20)).build());
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        AtomicReference<Boolean> interruptFlag = new AtomicReference<>();
+
+        try (SessionLock held = holder.acquire(sessionId)) {
+            Thread thread = new Thread(() -> {
+                try {
+                    waiter.acquire(sessionId).release();
+                } catch (Throwable e) {
+                    failure.set(e);
+                    interruptFlag.set(Thread.currentThread().isInterrupted());
+                }
+            });
+            thread.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> waiter.waitingCount() == 1);
+            long interruptedAt = System.nanoTime();
+            thread.interrupt();
+            thread.join(MARGIN.toMillis() * 2);
+            assertThat(thread.isAlive()).isFalse();
+            assertThat(Duration.ofNanos(System.nanoTime() - interruptedAt)).isLessThan(MARGIN);
+        }
+        assertThat(failure.get())
+                .isInstanceOfSatisfying(
+                        LockCouldNotBeAcquiredException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.INTERRUPTED));
+        assertThat(interruptFlag.get()).as("interrupt status restored").isTrue();
+        assertThat(waiter.waitingCount()).isZero();
+
+        RecordingListener listener = new RecordingListener();
+        try (SessionLock lock = new SpinLockProvider(newStore(), settings().build(), listener).acquire(sessionId)) {
+            assertThat(listener.acquired.get(0).attempts())
+                    .as("no lock left behind")
+                    .isEqualTo(1);
+        }
+    }
+
+    @Test
+    void tooManyWaitersFailAtOnce() throws Exception {
+        String sessionId = newSessionId();
+        SessionLockProvider holder = new SpinLockProvider(newStore(), settings().build());
+        SessionLockProvider limited = new SpinLockProvider(
+                newStore(),
+                settings()
+                        .maxWaitersPerSession(2)
+                        .timeout(Duration.ofSeconds(20))
+                        .build());
+        ExecutorService executor = executor(2);
+
+        SessionLock held = holder.acquire(sessionId);
+        List<Future<Boolean>> waiting = List.of(
+                executor.submit(() -> limited.acquire(sessionId).release()),
+                executor.submit(() -> limited.acquire(sessionId).release()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> limited.waitingCount() == 2);
+
+        assertThatThrownBy(() -> limited.acquire(sessionId))
+                .isInstanceOfSatisfying(LockCouldNotBeAcquiredException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.TOO_MANY_WAITERS);
+                    assertThat(e.attempts()).isZero();
+                });
+        assertThat(limited.acquire(newSessionId()).release())
+                .as("other sessions are unaffected")
+                .isTrue();
+
+        held.release();
+        for (Future<Boolean> future : waiting) {
+            assertThat(future.get(30, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(limited.waitingCount()).isZero();
+    }
+
+    @Test
+    void malformedSessionIdsAreRejectedBeforeAnyBackendCall() {
+        SessionLockProvider provider =
+                new SpinLockProvider(newStore(), settings().build());
+        for (String bad : List.of("", "has space", "{tag}", "a".repeat(257), "line\nbreak")) {
+            assertThatThrownBy(() -> provider.acquire(bad))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("Malformed session id");
+        }
+    }
+
+    @Test
+    void locksOfDifferentSessionsAreIndependent() {
+        SessionLockProvider provider = new SpinLockProvider(
+                newStore(), settings().timeout(Duration.ofMillis(50)).build());
+        try (SessionLock first = provider.acquire(newSessionId());
+                SessionLock second = provider.acquire(newSessionId())) {
+            assertThat(first.isHeld()).isTrue();
+            assertThat(second.isHeld()).isTrue();
+        }
+    }
+
+    @Test
+    void handleCanBeReleasedFromAnotherThread() throws Exception {
+        String sessionId = newSessionId();
+        SessionLockProvider provider =
+                new SpinLockProvider(newStore(), settings().build());
+        SessionLock lock = provider.acquire(sessionId);
+        assertThat(CompletableFuture.supplyAsync(lock::release).get(10, TimeUnit.SECONDS))
+                .isTrue();
+        assertThat(provider.acquire(sessionId).release()).isTrue();
+    }
+
+    /** Detects two holders inside the critical section at once, around a deliberately non-atomic counter. */
+    static final class OverlapDetector {
+
+        private final AtomicInteger inside = new AtomicInteger();
+        private final AtomicInteger overlaps = new AtomicInteger();
+        private volatile int counter;
+
+        void criticalSection() {
+            if (inside.incrementAndGet() != 1) {
+                overlaps.incrementAndGet();
+            }
+            int read = counter;
+            Thread.yield(); // widen the window in which an overlapping holder would lose an update
+            counter = read + 1;
+            inside.decrementAndGet();
+        }
+
+        int overlaps() {
+            return overlaps.get();
+        }
+
+        int count() {
+            return counter;
+        }
+    }
+}

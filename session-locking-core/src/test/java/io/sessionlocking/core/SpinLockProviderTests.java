@@ -1,0 +1,207 @@
+package io.sessionlocking.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sessionlocking.core.LockCouldNotBeAcquiredException.Reason;
+import io.sessionlocking.memory.InMemoryLockStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The engine's timing and failure handling, on a manual clock: no test here sleeps. */
+class SpinLockProviderTests {
+
+    private static final String SESSION = "3f2a9c1e-7b4d-4e8a-9f21-0c5d6e7f8a9b";
+
+    private final ManualClock clock = new ManualClock();
+    private final InMemoryLockStore memory = new InMemoryLockStore(clock::nanoTime);
+    private final RecordingListener listener = new RecordingListener();
+
+    @Test
+    void fixedDelayAttemptsUntilTheDeadlineAndNoLonger() {
+        LockSettings settings = LockSettings.builder()
+                .retryDelay(Duration.ofMillis(10))
+                .timeout(Duration.ofMillis(95))
+                .build();
+        new SpinLockProvider(memory, settings, SessionLockListener.NONE, clock).acquire(SESSION);
+        SpinLockProvider waiter = new SpinLockProvider(memory, settings, listener, clock);
+
+        assertThatThrownBy(() -> waiter.acquire(SESSION))
+                .isInstanceOfSatisfying(LockCouldNotBeAcquiredException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.TIMEOUT);
+                    assertThat(e.waited()).isEqualTo(Duration.ofMillis(95));
+                    // attempts at 0, 10, ..., 90 and a last one at the deadline
+                    assertThat(e.attempts()).isEqualTo(11);
+                });
+        assertThat(clock.sleeps)
+                .endsWith(Duration.ofMillis(10).toNanos(), Duration.ofMillis(5).toNanos());
+        assertThat(listener.failed).hasSize(1);
+    }
+
+    @Test
+    void acquiresAsSoonAsTheHolderReleases() {
+        LockSettings settings = LockSettings.builder().build();
+        SessionLock holder = new SpinLockProvider(memory, settings, SessionLockListener.NONE, clock).acquire(SESSION);
+        clock.onSleep = () -> {
+            if (clock.now >= Duration.ofMillis(30).toNanos()) {
+                holder.release();
+            }
+        };
+        SessionLock lock = new SpinLockProvider(memory, settings, listener, clock).acquire(SESSION);
+
+        assertThat(lock.isHeld()).isTrue();
+        assertThat(listener.acquired).singleElement().satisfies(e -> {
+            assertThat(e.attempts()).isEqualTo(4);
+            assertThat(e.waited()).isEqualTo(Duration.ofMillis(30));
+            assertThat(e.maskedSessionId()).isEqualTo("3f2a****");
+        });
+    }
+
+    @Test
+    void backendFailuresAreRetriedWithFreshTokensAndReportedAsUnavailable() {
+        FailingStore failing = new FailingStore();
+        LockSettings settings = LockSettings.builder()
+                .retryDelay(Duration.ofMillis(10))
+                .timeout(Duration.ofMillis(30))
+                .build();
+        SpinLockProvider provider = new SpinLockProvider(failing, settings, listener, clock);
+
+        assertThatThrownBy(() -> provider.acquire(SESSION))
+                .isInstanceOfSatisfying(LockCouldNotBeAcquiredException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.BACKEND_UNAVAILABLE);
+                    assertThat(e.getCause()).isInstanceOf(LockStoreException.class);
+                    assertThat(e.attempts()).isEqualTo(4);
+                });
+        assertThat(failing.tokens).hasSize(4).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void backendCallsAreBoundedByTheTimeLeft() {
+        FailingStore failing = new FailingStore();
+        LockSettings settings = LockSettings.builder()
+                .retryDelay(Duration.ofMillis(10))
+                .timeout(Duration.ofMillis(25))
+                .commandTimeout(Duration.ofSeconds(2))
+                .build();
+        assertThatThrownBy(() -> new SpinLockProvider(failing, settings, listener, clock).acquire(SESSION))
+                .isInstanceOf(LockCouldNotBeAcquiredException.class);
+        assertThat(failing.timeouts)
+                .containsExactly(
+                        Duration.ofMillis(25), Duration.ofMillis(15), Duration.ofMillis(10), Duration.ofMillis(10));
+    }
+
+    @Test
+    void recoversWhenTheBackendComesBack() {
+        FailingStore flaky = new FailingStore();
+        flaky.failuresLeft = 3;
+        SpinLockProvider provider = new SpinLockProvider(flaky, LockSettings.defaults(), listener, clock);
+        assertThat(provider.acquire(SESSION).isHeld()).isTrue();
+        assertThat(listener.acquired.get(0).attempts()).isEqualTo(4);
+    }
+
+    @Test
+    void aFailingListenerDoesNotBreakLocking() {
+        SessionLockListener broken = new SessionLockListener() {
+            @Override
+            public void onAcquired(Acquired event) {
+                throw new IllegalStateException("metrics down");
+            }
+        };
+        SessionLock lock = new SpinLockProvider(memory, LockSettings.defaults(), broken, clock).acquire(SESSION);
+        assertThat(lock.release()).isTrue();
+    }
+
+    @Test
+    void releaseFailureIsReportedAndNeverThrown() {
+        FailingStore failing = new FailingStore();
+        failing.failuresLeft = 0;
+        SessionLock lock = new SpinLockProvider(failing, LockSettings.defaults(), listener, clock).acquire(SESSION);
+        failing.failuresLeft = Integer.MAX_VALUE;
+        assertThat(lock.release()).isFalse();
+        assertThat(listener.releaseFailures).hasSize(1);
+    }
+
+    @Test
+    void heldTimeIsReportedAtRelease() {
+        SessionLock lock = new SpinLockProvider(memory, LockSettings.defaults(), listener, clock).acquire(SESSION);
+        clock.now += Duration.ofMillis(250).toNanos();
+        lock.release();
+        assertThat(listener.released)
+                .singleElement()
+                .satisfies(e -> assertThat(e.held()).isEqualTo(Duration.ofMillis(250)));
+    }
+
+    @Test
+    void handleNeverPrintsTheTokenOrTheSessionId() {
+        SessionLock lock = new SpinLockProvider(memory, LockSettings.defaults(), listener, clock).acquire(SESSION);
+        assertThat(lock.toString()).isEqualTo("SessionLock[3f2a****]").doesNotContain(SESSION);
+    }
+
+    /** A monotonic clock moved only by the engine's own pauses. */
+    static final class ManualClock implements LockClock {
+        long now;
+        final List<Long> sleeps = new ArrayList<>();
+        Runnable onSleep = () -> {};
+
+        @Override
+        public long nanoTime() {
+            return now;
+        }
+
+        @Override
+        public void sleep(long nanos) {
+            sleeps.add(nanos);
+            now += nanos;
+            onSleep.run();
+        }
+    }
+
+    /** A store whose acquisitions fail like an unreachable backend, a given number of times. */
+    static final class FailingStore implements LockStore {
+        int failuresLeft = Integer.MAX_VALUE;
+        final Set<String> tokens = new HashSet<>();
+        final List<Duration> timeouts = new ArrayList<>();
+        private final InMemoryLockStore delegate = new InMemoryLockStore();
+
+        private void maybeFail() {
+            if (failuresLeft > 0) {
+                failuresLeft--;
+                throw new LockStoreException("Redis did not answer");
+            }
+        }
+
+        @Override
+        public boolean tryAcquire(String key, String token, Duration ttl, Duration timeout) {
+            tokens.add(token);
+            timeouts.add(timeout);
+            maybeFail();
+            return delegate.tryAcquire(key, token, ttl, timeout);
+        }
+
+        @Override
+        public boolean release(String key, String token, Duration timeout) {
+            maybeFail();
+            return delegate.release(key, token, timeout);
+        }
+
+        @Override
+        public boolean extend(String key, String token, Duration ttl, Duration timeout) {
+            maybeFail();
+            return delegate.extend(key, token, ttl, timeout);
+        }
+
+        @Override
+        public boolean isHeld(String key, String token, Duration timeout) {
+            return delegate.isHeld(key, token, timeout);
+        }
+
+        @Override
+        public String name() {
+            return "failing";
+        }
+    }
+}
