@@ -1,6 +1,7 @@
 package io.sessionlocking.core;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Receives lock events, e.g. to record metrics. Methods are called on the thread that acquires or releases, after the
@@ -11,6 +12,15 @@ public interface SessionLockListener {
 
     /** A listener that ignores every event. */
     SessionLockListener NONE = new SessionLockListener() {};
+
+    /** One listener that forwards every event to each of {@code listeners}, in order. */
+    static SessionLockListener composite(List<SessionLockListener> listeners) {
+        return switch (listeners.size()) {
+            case 0 -> NONE;
+            case 1 -> listeners.get(0);
+            default -> new CompositeSessionLockListener(List.copyOf(listeners));
+        };
+    }
 
     /** A lock was acquired after waiting {@code waited} over {@code attempts} backend attempts. */
     default void onAcquired(Acquired event) {}

@@ -58,7 +58,8 @@ final class SpinSessionLock implements SessionLock {
             return false;
         }
         boolean extended = store.extend(key, token, settings.lockTtl(), settings.commandTimeout());
-        if (!extended) {
+        // A release that raced this extension deleted the key itself: that is not a lost lock.
+        if (!extended && !released.get()) {
             Duration held = heldFor();
             listener.notify(l -> l.onLost(
                     new SessionLockListener.Lost(maskedSessionId, held, SessionLockListener.Operation.EXTEND)));

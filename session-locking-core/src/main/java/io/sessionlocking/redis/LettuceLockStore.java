@@ -96,7 +96,8 @@ public final class LettuceLockStore implements LockStore {
     /** Deletes the lock behind an acquire whose outcome is unknown, if it holds this token; fire and forget. */
     private void abandon(String key, String token) {
         try {
-            commands.evalsha(LockScripts.RELEASE_SHA, ScriptOutputType.INTEGER, new String[] {key}, token);
+            // EVAL, not EVALSHA: after a restart the script cache is empty and nobody would see the NOSCRIPT error.
+            commands.eval(LockScripts.RELEASE, ScriptOutputType.INTEGER, new String[] {key}, token);
         } catch (RuntimeException ignored) {
             // Best effort: the TTL bounds the lock if this does not get through.
         }

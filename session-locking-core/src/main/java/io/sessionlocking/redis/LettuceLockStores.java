@@ -11,6 +11,7 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.codec.StringCodec;
 import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Makes {@link LettuceLockStore}s on a client and connection of their own, set up for locking:
@@ -63,6 +64,30 @@ public final class LettuceLockStores {
         }
     }
 
+    /**
+     * A store on a new connection of a client the application owns (e.g. the one behind Spring Data Redis's
+     * {@code LettuceConnectionFactory}); closing the result closes only that connection. The client's options are
+     * left as they are: with Lettuce's default of queueing commands while disconnected, an attempt sent during an
+     * outage waits in the queue, and the clean-up queued behind it still removes its lock once Redis is back.
+     */
+    public static Managed connectWith(AbstractRedisClient client) {
+        StatefulConnection<String, String> connection;
+        LettuceLockStore store;
+        if (client instanceof RedisClusterClient cluster) {
+            var clusterConnection = cluster.connect(StringCodec.UTF8);
+            connection = clusterConnection;
+            store = new LettuceLockStore(clusterConnection.async());
+        } else if (client instanceof RedisClient standalone) {
+            var standaloneConnection = standalone.connect(StringCodec.UTF8);
+            connection = standaloneConnection;
+            store = new LettuceLockStore(standaloneConnection.async());
+        } else {
+            throw new IllegalArgumentException(
+                    "Unsupported Lettuce client " + client.getClass().getName());
+        }
+        return new Managed(null, connection, store);
+    }
+
     private static SocketOptions socketOptions() {
         return SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).build();
     }
@@ -70,11 +95,14 @@ public final class LettuceLockStores {
     /** A store with the client and connection it owns. */
     public static final class Managed implements AutoCloseable {
 
-        private final AbstractRedisClient client;
+        private final @Nullable AbstractRedisClient client;
         private final StatefulConnection<String, String> connection;
         private final LettuceLockStore store;
 
-        Managed(AbstractRedisClient client, StatefulConnection<String, String> connection, LettuceLockStore store) {
+        Managed(
+                @Nullable AbstractRedisClient client,
+                StatefulConnection<String, String> connection,
+                LettuceLockStore store) {
             this.client = client;
             this.connection = connection;
             this.store = store;
@@ -84,11 +112,13 @@ public final class LettuceLockStores {
             return store;
         }
 
-        /** Closes the connection and shuts the client down, waiting at most a few seconds. */
+        /** Closes the connection, and shuts the client down if this store created it, waiting a few seconds at most. */
         @Override
         public void close() {
             connection.close();
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            if (client != null) {
+                client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            }
         }
     }
 }

@@ -99,13 +99,9 @@ public final class RedissonLockStore implements LockStore {
 
     private void abandon(String key, String token) {
         try {
-            script.evalShaAsync(
-                    key,
-                    RScript.Mode.READ_WRITE,
-                    LockScripts.RELEASE_SHA,
-                    RScript.ReturnType.LONG,
-                    List.of(key),
-                    token);
+            // EVAL, not EVALSHA: after a restart the script cache is empty and nobody would see the NOSCRIPT error.
+            script.evalAsync(
+                    key, RScript.Mode.READ_WRITE, LockScripts.RELEASE, RScript.ReturnType.LONG, List.of(key), token);
         } catch (RuntimeException ignored) {
             // Best effort: the TTL bounds the lock if this does not get through.
         }
