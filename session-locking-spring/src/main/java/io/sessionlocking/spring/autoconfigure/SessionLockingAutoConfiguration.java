@@ -1,0 +1,201 @@
+package io.sessionlocking.spring.autoconfigure;
+
+import io.sessionlocking.core.LockSettings;
+import io.sessionlocking.core.LockStore;
+import io.sessionlocking.core.SessionLockListener;
+import io.sessionlocking.core.SessionLockProvider;
+import io.sessionlocking.core.SpinLockProvider;
+import io.sessionlocking.memory.InMemoryLockStore;
+import io.sessionlocking.redis.LettuceLockStores;
+import io.sessionlocking.redisson.RedissonLockStore;
+import io.sessionlocking.spring.web.LockFailureResponse;
+import io.sessionlocking.spring.web.LockRenewer;
+import io.sessionlocking.spring.web.RequestRulesDecider;
+import io.sessionlocking.spring.web.SessionLockDecider;
+import io.sessionlocking.spring.web.SessionLockFilter;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import org.redisson.api.RedissonClient;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.session.SessionRepository;
+import org.springframework.session.web.http.SessionRepositoryFilter;
+
+/**
+ * Locks Spring Session's sessions per request. With {@code session-locking.handler=locking} (the default) it wraps the
+ * application's {@link SessionRepository} bean in a locking decorator and registers {@link SessionLockFilter} just
+ * outside {@link SessionRepositoryFilter}; with {@code non-locking} it adds nothing to the request path.
+ *
+ * <p>The lock backend is the first that applies of: the application's {@code RedissonClient}, its Lettuce connection
+ * factory (a dedicated connection on the same client), or this JVM's memory; {@code session-locking.backend} picks one
+ * explicitly.
+ */
+@AutoConfiguration(
+        afterName = {
+            "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
+            "org.springframework.boot.session.data.redis.autoconfigure.SessionDataRedisAutoConfiguration",
+            "org.redisson.spring.starter.RedissonAutoConfigurationV4"
+        },
+        beforeName = "org.springframework.boot.session.autoconfigure.SessionsEndpointAutoConfiguration")
+@ConditionalOnClass(SessionRepository.class)
+@ConditionalOnProperty(prefix = "session-locking", name = "enabled", havingValue = "true", matchIfMissing = true)
+@EnableConfigurationProperties(SessionLockingProperties.class)
+@Import({
+    SessionLockingAutoConfiguration.RedissonBackendConfiguration.class,
+    SessionLockingAutoConfiguration.LettuceBackendConfiguration.class,
+    SessionLockingAutoConfiguration.MemoryBackendConfiguration.class,
+    SessionLockingAutoConfiguration.LockingHandlerConfiguration.class
+})
+public final class SessionLockingAutoConfiguration {
+
+    private static final Log logger = LogFactory.getLog(SessionLockingAutoConfiguration.class);
+
+    static final String PREFIX = "session-locking";
+
+    @Bean
+    @ConditionalOnMissingBean
+    LockSettings sessionLockSettings(SessionLockingProperties properties) {
+        return properties.toLockSettings();
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.redisson.api.RedissonClient")
+    @Conditional(BackendSelection.OnRedisson.class)
+    static class RedissonBackendConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean(LockStore.class)
+        LockStore sessionLockStore(RedissonClient redisson) {
+            return new RedissonLockStore(redisson);
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass({LettuceConnectionFactory.class, io.lettuce.core.RedisClient.class})
+    @Conditional(BackendSelection.OnRedis.class)
+    static class LettuceBackendConfiguration {
+
+        @Bean(destroyMethod = "close")
+        @ConditionalOnMissingBean(LockStore.class)
+        ConnectionFactoryLockStore sessionLockStore(LettuceConnectionFactory connectionFactory) {
+            return new ConnectionFactoryLockStore(
+                    LettuceLockStores.connectWith(connectionFactory.getRequiredNativeClient()));
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @Conditional(BackendSelection.OnMemory.class)
+    static class MemoryBackendConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean(LockStore.class)
+        LockStore sessionLockStore(SessionLockingProperties properties) {
+            if (properties.getBackend() == null) {
+                logger.warn("No Redis client found: session locks are kept in this JVM's memory and do not lock "
+                        + "across nodes (set session-locking.backend=memory to silence this warning)");
+            }
+            return new InMemoryLockStore();
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+    @ConditionalOnProperty(prefix = PREFIX, name = "handler", havingValue = "locking", matchIfMissing = true)
+    static class LockingHandlerConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean(SessionLockProvider.class)
+        SpinLockProvider sessionLockProvider(
+                LockStore store, LockSettings settings, ObjectProvider<SessionLockListener> listeners) {
+            return new SpinLockProvider(
+                    store,
+                    settings,
+                    SessionLockListener.composite(listeners.orderedStream().toList()));
+        }
+
+        @Bean(destroyMethod = "close")
+        @ConditionalOnProperty(prefix = PREFIX, name = "renew", havingValue = "true", matchIfMissing = true)
+        LockRenewer sessionLockRenewer(LockSettings settings) {
+            return new LockRenewer(settings);
+        }
+
+        @Bean
+        static LockingSessionRepositoryPostProcessor lockingSessionRepositoryPostProcessor(
+                ObjectProvider<SessionLockProvider> provider,
+                ObjectProvider<LockRenewer> renewer,
+                ObjectProvider<SessionLockingProperties> properties) {
+            return new LockingSessionRepositoryPostProcessor(provider, renewer, properties);
+        }
+
+        @Bean
+        FilterRegistrationBean<SessionLockFilter> sessionLockFilterRegistration(
+                SessionLockingProperties properties,
+                ObjectProvider<SessionLockDecider> customDeciders,
+                Environment environment) {
+            SessionLockingProperties.ReadOnly readOnly = properties.getReadOnly();
+            SessionLockDecider rules = new RequestRulesDecider(
+                    readOnly.getMethods(), readOnly.getPaths(), readOnly.getLockedPaths(), readOnly.getBotUserAgents());
+            List<SessionLockDecider> deciders = new java.util.ArrayList<>();
+            deciders.add(rules);
+            customDeciders.orderedStream().forEach(deciders::add);
+            SessionLockFilter filter = new SessionLockFilter(
+                    request -> firstReason(deciders, request),
+                    new LockFailureResponse(properties.getFailureStatus(), properties.getRetryAfter()));
+
+            FilterRegistrationBean<SessionLockFilter> registration = new FilterRegistrationBean<>(filter);
+            registration.setName("sessionLockFilter");
+            // Just outside Spring Session's filter, so that the release follows its last save.
+            registration.setOrder(sessionFilterOrder(environment) - 1);
+            registration.setDispatcherTypes(EnumSet.copyOf(sessionFilterDispatcherTypes(environment)));
+            registration.setAsyncSupported(true);
+            return registration;
+        }
+
+        private static @Nullable String firstReason(
+                List<SessionLockDecider> deciders, jakarta.servlet.http.HttpServletRequest request) {
+            for (SessionLockDecider decider : deciders) {
+                String reason = decider.readOnlyReason(request);
+                if (reason != null) {
+                    return reason;
+                }
+            }
+            return null;
+        }
+
+        private static int sessionFilterOrder(Environment environment) {
+            return Binder.get(environment)
+                    .bind("spring.session.servlet.filter-order", Integer.class)
+                    .orElse(SessionRepositoryFilter.DEFAULT_ORDER);
+        }
+
+        private static Set<jakarta.servlet.DispatcherType> sessionFilterDispatcherTypes(Environment environment) {
+            Set<jakarta.servlet.DispatcherType> types = Binder.get(environment)
+                    .bind(
+                            "spring.session.servlet.filter-dispatcher-types",
+                            org.springframework.boot.context.properties.bind.Bindable.setOf(
+                                    jakarta.servlet.DispatcherType.class))
+                    .orElse(Set.of(
+                            jakarta.servlet.DispatcherType.ASYNC,
+                            jakarta.servlet.DispatcherType.ERROR,
+                            jakarta.servlet.DispatcherType.REQUEST));
+            return types;
+        }
+    }
+}

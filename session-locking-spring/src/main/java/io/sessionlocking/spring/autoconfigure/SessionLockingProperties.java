@@ -1,0 +1,336 @@
+package io.sessionlocking.spring.autoconfigure;
+
+import io.sessionlocking.core.InvalidLockSettingsException;
+import io.sessionlocking.core.LockSettings;
+import io.sessionlocking.spring.web.OnTimeout;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Configuration properties of session locking. Defaults are the core's ({@link LockSettings}); {@link
+ * #toLockSettings()} is the one place where the properties become core settings.
+ */
+@ConfigurationProperties("session-locking")
+public class SessionLockingProperties {
+
+    /** Spryker's default list of crawler User-Agent fragments, matched case-insensitively. */
+    public static final List<String> DEFAULT_BOT_USER_AGENTS = List.of(
+            "Googlebot",
+            "bingbot",
+            "Baiduspider",
+            "YandexBot",
+            "DuckDuckBot",
+            "Sogou",
+            "ia_archiver",
+            "facebookexternalhit",
+            "Twitterbot",
+            "LinkedInBot",
+            "Slackbot",
+            "WhatsApp",
+            "Discordbot",
+            "AhrefsBot",
+            "Applebot",
+            "msnbot",
+            "MJ12bot",
+            "SEMrushBot",
+            "PetalBot",
+            "SeznamBot",
+            "AdsBot-Google",
+            "crawler",
+            "spider",
+            "robot",
+            "bot/");
+
+    /** Which session handler serves requests. */
+    public enum Handler {
+        /** Each request holds its session's lock from load to save. */
+        LOCKING,
+        /** The plain repository, without locks or any overhead. */
+        NON_LOCKING
+    }
+
+    /** Where locks are kept. */
+    public enum Backend {
+        /** Redis through Lettuce, on the application's {@code LettuceConnectionFactory}. */
+        REDIS,
+        /** Redis through the application's {@code RedissonClient}. */
+        REDISSON,
+        /** This JVM's memory: for a single node only. */
+        MEMORY
+    }
+
+    /** Whether to enable session locking. */
+    private boolean enabled = true;
+
+    /** Session handler: 'locking' or 'non-locking'. */
+    private Handler handler = Handler.LOCKING;
+
+    /**
+     * Lock backend. When not set, detected: 'redisson' when a RedissonClient bean exists, else 'redis' when a Lettuce
+     * connection factory exists, else 'memory'.
+     */
+    private @Nullable Backend backend;
+
+    /** Pause between two attempts to take a held lock. */
+    private Duration retryDelay = LockSettings.DEFAULT_RETRY_DELAY;
+
+    /** How waiters space their attempts: 'fixed' (always the retry delay) or 'exponential' (with full jitter). */
+    private LockSettings.Backoff backoff = LockSettings.DEFAULT_BACKOFF;
+
+    /** Longest pause between two attempts with exponential backoff. */
+    private Duration maxRetryDelay = LockSettings.DEFAULT_MAX_RETRY_DELAY;
+
+    /** Longest time a request may run; the lock TTL and the renewal limit derive from it. */
+    private Duration maxRequestTime = LockSettings.DEFAULT_MAX_REQUEST_TIME;
+
+    /** Share of the max request time a request may wait for the lock, in (0, 1]. */
+    private double timeoutFraction = LockSettings.DEFAULT_TIMEOUT_FRACTION;
+
+    /** Longest time a request waits for the lock. Overrides timeout-fraction when set. */
+    private @Nullable Duration timeout;
+
+    /** Time-to-live of a lock, after which a crashed holder's lock frees itself. Defaults to the max request time. */
+    private @Nullable Duration lockTtl;
+
+    /** Whether to extend a held lock's TTL every third of it while its request runs, up to the max request time. */
+    private boolean renew = true;
+
+    /** What a request does when the lock cannot be acquired: 'fail', 'read-only' or 'proceed'. */
+    private OnTimeout onTimeout = OnTimeout.FAIL;
+
+    /** HTTP status of a request that failed to acquire its session's lock. */
+    private int failureStatus = 503;
+
+    /** Value of the Retry-After header sent with the failure status. */
+    private Duration retryAfter = Duration.ofSeconds(1);
+
+    /** Requests of one session that may wait for its lock at once on one node; one more fails at once. */
+    private int maxWaitersPerSession = LockSettings.DEFAULT_MAX_WAITERS_PER_SESSION;
+
+    /** Longest time one lock command to the backend may take. */
+    private Duration commandTimeout = LockSettings.DEFAULT_COMMAND_TIMEOUT;
+
+    /** Prefix of lock keys, which are '<namespace>:lock:{<session id>}'. */
+    private String keyNamespace = LockSettings.DEFAULT_KEY_NAMESPACE;
+
+    private final ReadOnly readOnly = new ReadOnly();
+
+    /** Requests served read-only: they read the session without its lock and never write attributes. */
+    public static class ReadOnly {
+
+        /** HTTP methods served read-only. */
+        private Set<String> methods = new LinkedHashSet<>(List.of("HEAD", "OPTIONS", "TRACE"));
+
+        /** Path patterns (PathPattern syntax) of requests served read-only. */
+        private List<String> paths = new ArrayList<>();
+
+        /** Path patterns of the only requests that lock; when set, requests on any other path are read-only. */
+        private List<String> lockedPaths = new ArrayList<>();
+
+        /** User-Agent fragments of bots, matched case-insensitively, whose requests are served read-only. */
+        private List<String> botUserAgents = new ArrayList<>(DEFAULT_BOT_USER_AGENTS);
+
+        public Set<String> getMethods() {
+            return methods;
+        }
+
+        public void setMethods(Set<String> methods) {
+            this.methods = methods;
+        }
+
+        public List<String> getPaths() {
+            return paths;
+        }
+
+        public void setPaths(List<String> paths) {
+            this.paths = paths;
+        }
+
+        public List<String> getLockedPaths() {
+            return lockedPaths;
+        }
+
+        public void setLockedPaths(List<String> lockedPaths) {
+            this.lockedPaths = lockedPaths;
+        }
+
+        public List<String> getBotUserAgents() {
+            return botUserAgents;
+        }
+
+        public void setBotUserAgents(List<String> botUserAgents) {
+            this.botUserAgents = botUserAgents;
+        }
+    }
+
+    /**
+     * The core settings these properties describe.
+     *
+     * @throws InvalidLockSettingsException naming the property, the value and the allowed range
+     */
+    public LockSettings toLockSettings() {
+        if (failureStatus < 400 || failureStatus > 599) {
+            throw new InvalidLockSettingsException("failureStatus", String.valueOf(failureStatus), "[400, 599]");
+        }
+        if (retryAfter.isNegative()) {
+            throw new InvalidLockSettingsException("retryAfter", String.valueOf(retryAfter), "[PT0S, ...)");
+        }
+        return LockSettings.builder()
+                .retryDelay(retryDelay)
+                .backoff(backoff)
+                .maxRetryDelay(maxRetryDelay)
+                .maxRequestTime(maxRequestTime)
+                .timeoutFraction(timeoutFraction)
+                .timeout(timeout)
+                .lockTtl(lockTtl)
+                .maxWaitersPerSession(maxWaitersPerSession)
+                .commandTimeout(commandTimeout)
+                .keyNamespace(keyNamespace)
+                .build();
+    }
+
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public Handler getHandler() {
+        return handler;
+    }
+
+    public void setHandler(Handler handler) {
+        this.handler = handler;
+    }
+
+    public @Nullable Backend getBackend() {
+        return backend;
+    }
+
+    public void setBackend(@Nullable Backend backend) {
+        this.backend = backend;
+    }
+
+    public Duration getRetryDelay() {
+        return retryDelay;
+    }
+
+    public void setRetryDelay(Duration retryDelay) {
+        this.retryDelay = retryDelay;
+    }
+
+    public LockSettings.Backoff getBackoff() {
+        return backoff;
+    }
+
+    public void setBackoff(LockSettings.Backoff backoff) {
+        this.backoff = backoff;
+    }
+
+    public Duration getMaxRetryDelay() {
+        return maxRetryDelay;
+    }
+
+    public void setMaxRetryDelay(Duration maxRetryDelay) {
+        this.maxRetryDelay = maxRetryDelay;
+    }
+
+    public Duration getMaxRequestTime() {
+        return maxRequestTime;
+    }
+
+    public void setMaxRequestTime(Duration maxRequestTime) {
+        this.maxRequestTime = maxRequestTime;
+    }
+
+    public double getTimeoutFraction() {
+        return timeoutFraction;
+    }
+
+    public void setTimeoutFraction(double timeoutFraction) {
+        this.timeoutFraction = timeoutFraction;
+    }
+
+    public @Nullable Duration getTimeout() {
+        return timeout;
+    }
+
+    public void setTimeout(@Nullable Duration timeout) {
+        this.timeout = timeout;
+    }
+
+    public @Nullable Duration getLockTtl() {
+        return lockTtl;
+    }
+
+    public void setLockTtl(@Nullable Duration lockTtl) {
+        this.lockTtl = lockTtl;
+    }
+
+    public boolean isRenew() {
+        return renew;
+    }
+
+    public void setRenew(boolean renew) {
+        this.renew = renew;
+    }
+
+    public OnTimeout getOnTimeout() {
+        return onTimeout;
+    }
+
+    public void setOnTimeout(OnTimeout onTimeout) {
+        this.onTimeout = onTimeout;
+    }
+
+    public int getFailureStatus() {
+        return failureStatus;
+    }
+
+    public void setFailureStatus(int failureStatus) {
+        this.failureStatus = failureStatus;
+    }
+
+    public Duration getRetryAfter() {
+        return retryAfter;
+    }
+
+    public void setRetryAfter(Duration retryAfter) {
+        this.retryAfter = retryAfter;
+    }
+
+    public int getMaxWaitersPerSession() {
+        return maxWaitersPerSession;
+    }
+
+    public void setMaxWaitersPerSession(int maxWaitersPerSession) {
+        this.maxWaitersPerSession = maxWaitersPerSession;
+    }
+
+    public Duration getCommandTimeout() {
+        return commandTimeout;
+    }
+
+    public void setCommandTimeout(Duration commandTimeout) {
+        this.commandTimeout = commandTimeout;
+    }
+
+    public String getKeyNamespace() {
+        return keyNamespace;
+    }
+
+    public void setKeyNamespace(String keyNamespace) {
+        this.keyNamespace = keyNamespace;
+    }
+
+    public ReadOnly getReadOnly() {
+        return readOnly;
+    }
+}

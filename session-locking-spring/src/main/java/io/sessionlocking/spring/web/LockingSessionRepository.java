@@ -1,0 +1,130 @@
+package io.sessionlocking.spring.web;
+
+import io.sessionlocking.core.LockCouldNotBeAcquiredException;
+import io.sessionlocking.core.SessionLock;
+import io.sessionlocking.core.SessionLockProvider;
+import io.sessionlocking.support.SessionIds;
+import java.util.Objects;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import org.springframework.session.Session;
+import org.springframework.session.SessionRepository;
+
+/**
+ * Decorates a {@link SessionRepository} so that a request holds a session's lock from the first load to the end of
+ * the request. The lock is taken here, on the first {@link #findById} of a request that finds the session; it is
+ * released by {@link SessionLockFilter} after Spring Session's last save, never in {@link #save} (which runs up to
+ * three times per request).
+ *
+ * <p>Per request ({@link RequestLocks}): a session whose lock the request already holds is loaded again without
+ * waiting, so repeated loads, several cookie ids and nested error dispatches never deadlock the request against
+ * itself. Outside a request (a background job, the {@code sessions} endpoint) the repository does not lock.
+ *
+ * <p>No lock for nothing: a malformed id returns {@code null} without a Redis call; an id that finds no session takes
+ * no lock and leaves no key. The session is checked first and loaded again once the lock is held, so that the data
+ * the request sees was written by the previous holder's last save.
+ */
+public class LockingSessionRepository implements SessionRepository<Session> {
+
+    private static final Log logger = LogFactory.getLog(LockingSessionRepository.class);
+
+    private final SessionRepository<Session> delegate;
+    private final SessionLockProvider provider;
+    private final @Nullable LockRenewer renewer;
+    private final OnTimeout onTimeout;
+
+    @SuppressWarnings("unchecked")
+    public LockingSessionRepository(
+            SessionRepository<? extends Session> delegate,
+            SessionLockProvider provider,
+            @Nullable LockRenewer renewer,
+            OnTimeout onTimeout) {
+        this.delegate = (SessionRepository<Session>) Objects.requireNonNull(delegate, "delegate");
+        this.provider = Objects.requireNonNull(provider, "provider");
+        this.renewer = renewer;
+        this.onTimeout = Objects.requireNonNull(onTimeout, "onTimeout");
+    }
+
+    /** The repository this one decorates. */
+    public SessionRepository<Session> getDelegate() {
+        return delegate;
+    }
+
+    @Override
+    public Session createSession() {
+        // A new session's id is unknown to any other request until its cookie is sent: nothing to lock.
+        return delegate.createSession();
+    }
+
+    @Override
+    public void save(Session session) {
+        if (session instanceof ReadOnlySession readOnly) {
+            if (readOnly.refreshExpiry()) {
+                delegate.save(readOnly.delegate());
+            }
+            return;
+        }
+        delegate.save(session);
+    }
+
+    @Override
+    public @Nullable Session findById(String id) {
+        RequestLocks locks = RequestLocks.current();
+        if (locks == null) {
+            return delegate.findById(id);
+        }
+        if (!SessionIds.isValid(id)) {
+            return null;
+        }
+        if (locks.readOnlyReason() != null) {
+            Session session = delegate.findById(id);
+            return session == null ? null : new ReadOnlySession(session, true);
+        }
+        if (locks.holds(id)) {
+            return delegate.findById(id);
+        }
+        if (delegate.findById(id) == null) {
+            return null;
+        }
+        SessionLock lock;
+        try {
+            lock = provider.acquire(id);
+        } catch (LockCouldNotBeAcquiredException e) {
+            return loadWithoutLock(id, locks, e);
+        }
+        locks.add(id, lock, renewer != null ? renewer.start(lock) : null);
+        Session session = delegate.findById(id);
+        if (session == null) {
+            // Deleted while this request waited (a logout, an expiry): nothing left to guard.
+            locks.release(id);
+        }
+        return session;
+    }
+
+    private @Nullable Session loadWithoutLock(String id, RequestLocks locks, LockCouldNotBeAcquiredException e) {
+        String what = "Could not lock session " + e.maskedSessionId() + " for " + locks.description() + ": "
+                + e.reason() + " after " + e.waited().toMillis() + " ms and " + e.attempts() + " attempt(s)";
+        switch (onTimeout) {
+            case FAIL -> {
+                logger.warn(what + "; failing the request");
+                throw e;
+            }
+            case READ_ONLY -> {
+                logger.warn(what + "; serving the session read-only");
+                Session session = delegate.findById(id);
+                return session == null ? null : new ReadOnlySession(session, false);
+            }
+            default -> {
+                logger.warn(what + "; proceeding without the lock");
+                return delegate.findById(id);
+            }
+        }
+    }
+
+    @Override
+    public void deleteById(String id) {
+        // Invalidation deletes at once; the lock stays until the request ends and is released under this id.
+        delegate.deleteById(id);
+    }
+}

@@ -1,0 +1,132 @@
+package io.sessionlocking.spring.web;
+
+import io.sessionlocking.core.SessionLock;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The session locks one HTTP request holds, keyed by the session id each was acquired under. Stored as a request
+ * attribute, so it survives the request's ASYNC and ERROR dispatches, and bound to the thread of the dispatch that
+ * runs now, so that the repository decorator can find it. The request owns the locks, not a thread: an async
+ * request's locks are released from whichever thread ends it.
+ *
+ * <p>Invariant: a lock is released at most once. Every release path removes the entry from the map first ({@link
+ * ConcurrentHashMap#remove}), and only the caller that removed it releases the lock, so the end of a dispatch and an
+ * {@link AsyncListener} racing each other cannot release twice.
+ */
+public final class RequestLocks {
+
+    static final String ATTRIBUTE = RequestLocks.class.getName();
+
+    private static final ThreadLocal<@Nullable RequestLocks> CURRENT = new ThreadLocal<>();
+
+    private final @Nullable String readOnlyReason;
+    private final String description;
+    private final Map<String, Held> held = new ConcurrentHashMap<>();
+    private volatile @Nullable AsyncContext listenedAsyncContext;
+
+    private record Held(SessionLock lock, LockRenewer.@Nullable Renewal renewal) {}
+
+    RequestLocks(@Nullable String readOnlyReason, String description) {
+        this.readOnlyReason = readOnlyReason;
+        this.description = description;
+    }
+
+    /** The locks of the request whose dispatch runs on this thread, or {@code null} outside a request. */
+    public static @Nullable RequestLocks current() {
+        return CURRENT.get();
+    }
+
+    /** Binds {@code locks} to this thread; returns what was bound before, to {@link #restore} it. */
+    static @Nullable RequestLocks bind(RequestLocks locks) {
+        RequestLocks previous = CURRENT.get();
+        CURRENT.set(locks);
+        return previous;
+    }
+
+    static void restore(@Nullable RequestLocks previous) {
+        if (previous == null) {
+            CURRENT.remove();
+        } else {
+            CURRENT.set(previous);
+        }
+    }
+
+    /** Why this request is served read-only, or {@code null} when it locks. */
+    public @Nullable String readOnlyReason() {
+        return readOnlyReason;
+    }
+
+    /** Method and path of the request (no query string), for log lines. */
+    public String description() {
+        return description;
+    }
+
+    boolean holds(String sessionId) {
+        return held.containsKey(sessionId);
+    }
+
+    void add(String sessionId, SessionLock lock, LockRenewer.@Nullable Renewal renewal) {
+        held.put(sessionId, new Held(lock, renewal));
+    }
+
+    /** Number of locks held now. */
+    public int size() {
+        return held.size();
+    }
+
+    void release(String sessionId) {
+        Held entry = held.remove(sessionId);
+        if (entry != null) {
+            if (entry.renewal() != null) {
+                entry.renewal().cancel();
+            }
+            entry.lock().release();
+        }
+    }
+
+    /** Releases every lock held now. Safe to call from any thread, any number of times. */
+    void releaseAll() {
+        for (String sessionId : held.keySet()) {
+            release(sessionId);
+        }
+    }
+
+    /** Releases every lock when the request's async processing ends, however it ends. */
+    void releaseWhenAsyncEnds(AsyncContext asyncContext) {
+        if (listenedAsyncContext == asyncContext) {
+            return;
+        }
+        listenedAsyncContext = asyncContext;
+        asyncContext.addListener(new AsyncListener() {
+            @Override
+            public void onComplete(AsyncEvent event) {
+                releaseAll();
+            }
+
+            @Override
+            public void onTimeout(AsyncEvent event) {
+                releaseAll();
+            }
+
+            @Override
+            public void onError(AsyncEvent event) {
+                releaseAll();
+            }
+
+            @Override
+            public void onStartAsync(AsyncEvent event) {
+                // A new async cycle drops the listeners of the last one: register again for it.
+                AsyncContext restarted = event.getAsyncContext();
+                if (restarted != null) {
+                    listenedAsyncContext = restarted;
+                    restarted.addListener(this);
+                }
+            }
+        });
+    }
+}

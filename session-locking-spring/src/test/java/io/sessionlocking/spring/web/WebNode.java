@@ -1,0 +1,81 @@
+package io.sessionlocking.spring.web;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** One running instance of {@link CounterApplication} on a random port, with a plain HTTP client. */
+final class WebNode implements AutoCloseable {
+
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+
+    private final ConfigurableApplicationContext context;
+    private final HttpClient client;
+    private final String base;
+
+    private WebNode(ConfigurableApplicationContext context) {
+        this.context = context;
+        this.client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        this.base = "http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port");
+    }
+
+    static WebNode start(int redisPort, Map<String, String> properties) {
+        List<String> args = new ArrayList<>(List.of(
+                "server.port=0",
+                "spring.data.redis.host=127.0.0.1",
+                "spring.data.redis.port=" + redisPort,
+                "server.tomcat.threads.max=120",
+                "logging.level.io.sessionlocking=INFO"));
+        properties.forEach((key, value) -> args.add(key + "=" + value));
+        return new WebNode(new SpringApplicationBuilder(CounterApplication.class)
+                .properties(args.toArray(String[]::new))
+                .run());
+    }
+
+    ConfigurableApplicationContext context() {
+        return context;
+    }
+
+    /** Creates a session; returns its cookie ("SESSION=..."). */
+    String newSession() throws IOException, InterruptedException {
+        HttpResponse<String> response = send("POST", "/session", null);
+        String setCookie = response.headers().firstValue("Set-Cookie").orElseThrow();
+        return setCookie.substring(0, setCookie.indexOf(';'));
+    }
+
+    HttpResponse<String> send(String method, String path, String cookie) throws IOException, InterruptedException {
+        return client.send(request(method, path, cookie, REQUEST_TIMEOUT), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpRequest request(String method, String path, String cookie, Duration timeout) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(timeout)
+                .method(method, HttpRequest.BodyPublishers.noBody());
+        if (cookie != null) {
+            builder.header("Cookie", cookie);
+        }
+        return builder.build();
+    }
+
+    HttpClient client() {
+        return client;
+    }
+
+    int counter(String cookie) throws IOException, InterruptedException {
+        return Integer.parseInt(send("GET", "/counter", cookie).body());
+    }
+
+    @Override
+    public void close() {
+        context.close();
+    }
+}
