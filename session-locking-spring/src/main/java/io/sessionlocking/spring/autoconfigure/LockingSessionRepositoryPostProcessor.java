@@ -2,17 +2,27 @@ package io.sessionlocking.spring.autoconfigure;
 
 import io.sessionlocking.core.SessionLockProvider;
 import io.sessionlocking.spring.web.LockRenewer;
-import io.sessionlocking.spring.web.LockingIndexedSessionRepository;
 import io.sessionlocking.spring.web.LockingSessionRepository;
+import io.sessionlocking.spring.web.SessionLockingRepository;
+import java.lang.reflect.Modifier;
+import org.aopalliance.intercept.MethodInterceptor;
+import org.aopalliance.intercept.MethodInvocation;
+import org.jspecify.annotations.Nullable;
+import org.springframework.aop.framework.ProxyFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
-import org.springframework.session.FindByIndexNameSessionRepository;
+import org.springframework.session.Session;
 import org.springframework.session.SessionRepository;
 
 /**
- * Wraps the application's {@link SessionRepository} bean, whichever configuration made it, in a locking decorator.
- * Wrapping the finished bean leaves Boot's back-off conditions and Spring Session's customizers untouched; an indexed
- * repository stays a {@link FindByIndexNameSessionRepository}, so the {@code sessions} endpoint keeps working.
+ * Makes the application's {@link SessionRepository} bean lock its sessions, whichever configuration made it.
+ *
+ * <p>The bean is proxied, not replaced: a class-based proxy keeps its concrete type, because Spring Session itself
+ * injects some repositories by class (the indexed Redis configuration wires {@code RedisIndexedSessionRepository}
+ * into its message listener), and keeps every interface, so {@code FindByIndexNameSessionRepository} and Boot's
+ * {@code sessions} endpoint keep working. The proxy routes {@code findById} and {@code save} through a {@link
+ * LockingSessionRepository} around the original bean; every other method goes straight to it. Boot's back-off
+ * conditions and Spring Session's customizers are untouched.
  */
 final class LockingSessionRepositoryPostProcessor implements BeanPostProcessor {
 
@@ -31,14 +41,44 @@ final class LockingSessionRepositoryPostProcessor implements BeanPostProcessor {
 
     @Override
     public Object postProcessAfterInitialization(Object bean, String beanName) {
-        if (!(bean instanceof SessionRepository<?> repository) || bean instanceof LockingSessionRepository) {
+        if (!(bean instanceof SessionRepository<?> repository) || bean instanceof SessionLockingRepository) {
             return bean;
         }
-        var onTimeout = properties.getObject().getOnTimeout();
-        if (repository instanceof FindByIndexNameSessionRepository<?> indexed) {
-            return new LockingIndexedSessionRepository(
-                    indexed, provider.getObject(), renewer.getIfAvailable(), onTimeout);
+        LockingSessionRepository locking = new LockingSessionRepository(
+                repository,
+                provider.getObject(),
+                renewer.getIfAvailable(),
+                properties.getObject().getOnTimeout());
+        ProxyFactory factory = new ProxyFactory(bean);
+        factory.setProxyTargetClass(!Modifier.isFinal(bean.getClass().getModifiers()));
+        factory.addInterface(SessionLockingRepository.class);
+        factory.addAdvice(new LockingInterceptor(locking));
+        return factory.getProxy(bean.getClass().getClassLoader());
+    }
+
+    /** Sends {@code findById} and {@code save} through the locking repository. */
+    private static final class LockingInterceptor implements MethodInterceptor {
+
+        private final LockingSessionRepository locking;
+
+        LockingInterceptor(LockingSessionRepository locking) {
+            this.locking = locking;
         }
-        return new LockingSessionRepository(repository, provider.getObject(), renewer.getIfAvailable(), onTimeout);
+
+        @Override
+        public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
+            Object[] arguments = invocation.getArguments();
+            if (arguments.length == 1) {
+                String name = invocation.getMethod().getName();
+                if (name.equals("findById") && arguments[0] instanceof String id) {
+                    return locking.findById(id);
+                }
+                if (name.equals("save") && arguments[0] instanceof Session session) {
+                    locking.save(session);
+                    return null;
+                }
+            }
+            return invocation.proceed();
+        }
     }
 }

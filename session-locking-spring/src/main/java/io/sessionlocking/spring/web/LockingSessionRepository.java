@@ -21,11 +21,15 @@ import org.springframework.session.SessionRepository;
  * waiting, so repeated loads, several cookie ids and nested error dispatches never deadlock the request against
  * itself. Outside a request (a background job, the {@code sessions} endpoint) the repository does not lock.
  *
+ * <p>A read-only request (see {@link SessionLockDecider}) loads the session without the lock; its attribute changes are
+ * never saved, only the session's expiry is refreshed. With {@link OnTimeout#READ_ONLY}, a request that could not get
+ * the lock is served the same way, without even the refresh.
+ *
  * <p>No lock for nothing: a malformed id returns {@code null} without a Redis call; an id that finds no session takes
  * no lock and leaves no key. The session is checked first and loaded again once the lock is held, so that the data
  * the request sees was written by the previous holder's last save.
  */
-public class LockingSessionRepository implements SessionRepository<Session> {
+public class LockingSessionRepository implements SessionRepository<Session>, SessionLockingRepository {
 
     private static final Log logger = LogFactory.getLog(LockingSessionRepository.class);
 
@@ -59,13 +63,29 @@ public class LockingSessionRepository implements SessionRepository<Session> {
 
     @Override
     public void save(Session session) {
-        if (session instanceof ReadOnlySession readOnly) {
-            if (readOnly.refreshExpiry()) {
-                delegate.save(readOnly.delegate());
-            }
+        RequestLocks locks = RequestLocks.current();
+        RequestLocks.ReadOnlyMode mode = locks == null ? null : locks.readOnlyMode(session);
+        if (mode == null) {
+            delegate.save(session);
+        } else if (mode == RequestLocks.ReadOnlyMode.REFRESH_EXPIRY) {
+            refreshExpiry(session);
+        }
+    }
+
+    /**
+     * Writes a read-only session's last-accessed time, and with it its expiry, but none of its attributes: a fresh
+     * copy is loaded and saved instead of the request's own object, whose attribute changes are dropped. A session
+     * whose id the request changed (a login) is saved whole, since dropping the new id would log the user out.
+     */
+    private void refreshExpiry(Session session) {
+        Session stored = delegate.findById(session.getId());
+        if (stored == null) {
+            logger.warn("A read-only request changed its session id; saving the session with its new id");
+            delegate.save(session);
             return;
         }
-        delegate.save(session);
+        stored.setLastAccessedTime(session.getLastAccessedTime());
+        delegate.save(stored);
     }
 
     @Override
@@ -78,8 +98,7 @@ public class LockingSessionRepository implements SessionRepository<Session> {
             return null;
         }
         if (locks.readOnlyReason() != null) {
-            Session session = delegate.findById(id);
-            return session == null ? null : new ReadOnlySession(session, true);
+            return loadReadOnly(id, locks, RequestLocks.ReadOnlyMode.REFRESH_EXPIRY);
         }
         if (locks.holds(id)) {
             return delegate.findById(id);
@@ -112,14 +131,21 @@ public class LockingSessionRepository implements SessionRepository<Session> {
             }
             case READ_ONLY -> {
                 logger.warn(what + "; serving the session read-only");
-                Session session = delegate.findById(id);
-                return session == null ? null : new ReadOnlySession(session, false);
+                return loadReadOnly(id, locks, RequestLocks.ReadOnlyMode.DISCARD);
             }
             default -> {
                 logger.warn(what + "; proceeding without the lock");
                 return delegate.findById(id);
             }
         }
+    }
+
+    private @Nullable Session loadReadOnly(String id, RequestLocks locks, RequestLocks.ReadOnlyMode mode) {
+        Session session = delegate.findById(id);
+        if (session != null) {
+            locks.markReadOnly(session, mode);
+        }
+        return session;
     }
 
     @Override

@@ -4,9 +4,12 @@ import io.sessionlocking.core.SessionLock;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
+import org.springframework.session.Session;
 
 /**
  * The session locks one HTTP request holds, keyed by the session id each was acquired under. Stored as a request
@@ -27,9 +30,19 @@ public final class RequestLocks {
     private final @Nullable String readOnlyReason;
     private final String description;
     private final Map<String, Held> held = new ConcurrentHashMap<>();
+    // Identity, not equals: a session's id may change during the request (changeSessionId at login).
+    private final Map<Session, ReadOnlyMode> readOnlySessions = Collections.synchronizedMap(new IdentityHashMap<>());
     private volatile @Nullable AsyncContext listenedAsyncContext;
 
     private record Held(SessionLock lock, LockRenewer.@Nullable Renewal renewal) {}
+
+    /** How a session this request loaded without its lock is saved. */
+    enum ReadOnlyMode {
+        /** Only its last-accessed time and expiry are written; attribute changes are dropped. */
+        REFRESH_EXPIRY,
+        /** Nothing is written. */
+        DISCARD
+    }
 
     RequestLocks(@Nullable String readOnlyReason, String description) {
         this.readOnlyReason = readOnlyReason;
@@ -72,6 +85,15 @@ public final class RequestLocks {
 
     void add(String sessionId, SessionLock lock, LockRenewer.@Nullable Renewal renewal) {
         held.put(sessionId, new Held(lock, renewal));
+    }
+
+    void markReadOnly(Session session, ReadOnlyMode mode) {
+        readOnlySessions.put(session, mode);
+    }
+
+    @Nullable
+    ReadOnlyMode readOnlyMode(Session session) {
+        return readOnlySessions.get(session);
     }
 
     /** Number of locks held now. */

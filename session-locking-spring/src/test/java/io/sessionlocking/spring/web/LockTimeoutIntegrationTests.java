@@ -94,6 +94,35 @@ class LockTimeoutIntegrationTests {
         }
     }
 
+    @Test
+    void botsAreServedReadOnlyWithoutWaitingAndTheirWritesAreDropped() throws Exception {
+        try (WebNode node = WebNode.start(redis.node().port(), Map.of())) {
+            String cookie = node.newSession();
+            CompletableFuture<HttpResponse<String>> holder = holdLock(node, cookie);
+
+            long start = System.nanoTime();
+            HttpResponse<String> bot = node.client()
+                    .send(
+                            node.request(
+                                    "POST",
+                                    "/increment?workMillis=0",
+                                    cookie,
+                                    WebNode.REQUEST_TIMEOUT,
+                                    "User-Agent",
+                                    "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"),
+                            HttpResponse.BodyHandlers.ofString());
+
+            assertThat(bot.statusCode()).isEqualTo(200);
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .as("the bot did not wait for the 1.5 s holder")
+                    .isLessThan(Duration.ofMillis(1200));
+            assertThat(holder.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+            assertThat(node.counter(cookie))
+                    .as("only the holder's write was saved")
+                    .isEqualTo(1);
+        }
+    }
+
     /** Starts a request that holds the session's lock for 1.5 s, and waits until it holds it. */
     private static CompletableFuture<HttpResponse<String>> holdLock(WebNode node, String cookie) {
         CompletableFuture<HttpResponse<String>> holder = node.client()

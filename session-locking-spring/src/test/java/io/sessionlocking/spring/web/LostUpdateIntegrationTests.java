@@ -12,6 +12,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.session.FindByIndexNameSessionRepository;
+import org.springframework.session.SessionRepository;
 
 /**
  * The problem this library solves, shown end to end: parallel requests of one session each read a counter from the
@@ -35,6 +37,20 @@ class LostUpdateIntegrationTests {
                 assertThat(statuses).as("round %d statuses", round).containsOnly(200);
                 assertThat(node.counter(cookie)).as("round %d count", round).isEqualTo(PARALLEL_REQUESTS);
             }
+        }
+        assertNoLockKeysLeft(redis.node());
+    }
+
+    @Test
+    void lockingLosesNoUpdateWithTheIndexedRepository() throws Exception {
+        try (WebNode node =
+                WebNode.start(redis.node().port(), Map.of("spring.session.data.redis.repository-type", "indexed"))) {
+            assertThat(node.context().getBean(SessionRepository.class))
+                    .isInstanceOf(SessionLockingRepository.class)
+                    .isInstanceOf(FindByIndexNameSessionRepository.class);
+            String cookie = node.newSession();
+            assertThat(fire(List.of(node), cookie, 5)).containsOnly(200);
+            assertThat(node.counter(cookie)).isEqualTo(PARALLEL_REQUESTS);
         }
         assertNoLockKeysLeft(redis.node());
     }

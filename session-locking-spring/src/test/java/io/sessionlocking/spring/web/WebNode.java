@@ -56,10 +56,13 @@ final class WebNode implements AutoCloseable {
         return client.send(request(method, path, cookie, REQUEST_TIMEOUT), HttpResponse.BodyHandlers.ofString());
     }
 
-    HttpRequest request(String method, String path, String cookie, Duration timeout) {
+    HttpRequest request(String method, String path, String cookie, Duration timeout, String... headers) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path))
                 .timeout(timeout)
                 .method(method, HttpRequest.BodyPublishers.noBody());
+        if (headers.length > 0) {
+            builder.headers(headers);
+        }
         if (cookie != null) {
             builder.header("Cookie", cookie);
         }
