@@ -78,6 +78,7 @@ public final class SessionLockingAutoConfiguration {
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "org.redisson.api.RedissonClient")
     @Conditional(BackendSelection.OnRedisson.class)
+    @ConditionalOnProperty(prefix = PREFIX, name = "handler", havingValue = "locking", matchIfMissing = true)
     static class RedissonBackendConfiguration {
 
         @Bean
@@ -90,6 +91,7 @@ public final class SessionLockingAutoConfiguration {
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass({LettuceConnectionFactory.class, io.lettuce.core.RedisClient.class})
     @Conditional(BackendSelection.OnRedis.class)
+    @ConditionalOnProperty(prefix = PREFIX, name = "handler", havingValue = "locking", matchIfMissing = true)
     static class LettuceBackendConfiguration {
 
         @Bean(destroyMethod = "close")
@@ -102,6 +104,7 @@ public final class SessionLockingAutoConfiguration {
 
     @Configuration(proxyBeanMethods = false)
     @Conditional(BackendSelection.OnMemory.class)
+    @ConditionalOnProperty(prefix = PREFIX, name = "handler", havingValue = "locking", matchIfMissing = true)
     static class MemoryBackendConfiguration {
 
         @Bean
