@@ -1,6 +1,7 @@
 package io.sessionlocking.core;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The backend SPI: four atomic operations on one lock key. A backend implements only these; waiting, timeouts, tokens
@@ -32,6 +33,16 @@ public interface LockStore {
 
     /** Whether {@code key} holds {@code token} now. */
     boolean isHeld(String key, String token, Duration timeout);
+
+    /**
+     * The value and remaining time-to-live of {@code key}, read atomically, or {@code null} when the key does not
+     * exist. For operators (who holds this lock?), not for the lock path.
+     */
+    @Nullable
+    StoredLock describe(String key, Duration timeout);
+
+    /** A lock as stored: its full value (owner token and holder description) and its remaining time-to-live. */
+    record StoredLock(String value, Duration ttl) {}
 
     /** A short name for logs and metrics, e.g. {@code redis}. */
     String name();

@@ -1,5 +1,8 @@
 package io.sessionlocking.core;
 
+import java.time.Duration;
+import java.util.Optional;
+
 /**
  * Acquires per-session locks. Implementations are thread-safe.
  */
@@ -16,6 +19,35 @@ public interface SessionLockProvider {
      *     again)
      */
     SessionLock acquire(String sessionId);
+
+    /**
+     * Like {@link #acquire(String)}, storing {@code holderInfo} with the lock so that any node can tell who holds it
+     * ({@link #holder}). The description must not contain the session id; at most {@value #MAX_HOLDER_INFO_LENGTH}
+     * printable characters are kept.
+     */
+    SessionLock acquire(String sessionId, String holderInfo);
+
+    /**
+     * Who holds the lock of a session now, on any node, or empty when it is free.
+     *
+     * @throws LockStoreException when the backend fails or does not answer within the command timeout
+     */
+    Optional<LockHolder> holder(String sessionId);
+
+    /**
+     * Deletes the lock of a session whoever holds it, for an operator freeing a stuck lock. The holder finds its lock
+     * lost when it next extends or releases it.
+     *
+     * @return {@code true} when a lock was deleted
+     * @throws LockStoreException when the backend fails or does not answer within the command timeout
+     */
+    boolean forceRelease(String sessionId);
+
+    /** Longest holder description kept with a lock. */
+    int MAX_HOLDER_INFO_LENGTH = 256;
+
+    /** A lock's holder as stored with it: the holder's own description and the lock's remaining time-to-live. */
+    record LockHolder(String holderInfo, Duration ttl) {}
 
     /** The settings this provider runs with. */
     LockSettings settings();

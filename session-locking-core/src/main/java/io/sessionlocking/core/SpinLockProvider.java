@@ -7,6 +7,7 @@ import io.sessionlocking.support.RetryDelays;
 import io.sessionlocking.support.SessionIds;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -56,7 +57,13 @@ public final class SpinLockProvider implements SessionLockProvider {
 
     @Override
     public SessionLock acquire(String sessionId) {
+        return acquire(sessionId, "");
+    }
+
+    @Override
+    public SessionLock acquire(String sessionId, String holderInfo) {
         SessionIds.requireValid(sessionId);
+        String suffix = HolderValues.suffix(holderInfo);
         String key = keys.lockKey(sessionId);
         String masked = SessionIds.mask(sessionId);
         long start = clock.nanoTime();
@@ -64,17 +71,18 @@ public final class SpinLockProvider implements SessionLockProvider {
             throw fail(Reason.TOO_MANY_WAITERS, start, 0, masked, null);
         }
         try {
-            return spin(key, masked, start);
+            return spin(key, masked, start, suffix);
         } finally {
             waiters.leave(key);
         }
     }
 
-    private SessionLock spin(String key, String masked, long start) {
+    private SessionLock spin(String key, String masked, long start, String holderSuffix) {
         long deadline = start + settings.timeout().toNanos();
         long ttlNanos = settings.lockTtl().toNanos();
         long commandTimeoutNanos = settings.commandTimeout().toNanos();
-        String token = LockTokens.next();
+        // The stored value is the random token followed by the holder's description; only the token makes it unique.
+        String token = LockTokens.next() + holderSuffix;
         int attempts = 0;
         while (true) {
             attempts++;
@@ -92,7 +100,7 @@ public final class SpinLockProvider implements SessionLockProvider {
             } catch (LockStoreException e) {
                 // The outcome is unknown: the store cleans up behind this token, which is therefore never reused.
                 lastError = e;
-                token = LockTokens.next();
+                token = LockTokens.next() + holderSuffix;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw fail(Reason.INTERRUPTED, start, attempts, masked, e);
@@ -121,6 +129,24 @@ public final class SpinLockProvider implements SessionLockProvider {
                 reason, Duration.ofNanos(clock.nanoTime() - start), attempts, masked, cause);
         listener.notify(l -> l.onFailed(exception));
         return exception;
+    }
+
+    @Override
+    public Optional<LockHolder> holder(String sessionId) {
+        SessionIds.requireValid(sessionId);
+        LockStore.StoredLock stored = store.describe(keys.lockKey(sessionId), settings.commandTimeout());
+        return stored == null
+                ? Optional.empty()
+                : Optional.of(new LockHolder(HolderValues.holderInfo(stored.value()), stored.ttl()));
+    }
+
+    @Override
+    public boolean forceRelease(String sessionId) {
+        SessionIds.requireValid(sessionId);
+        String key = keys.lockKey(sessionId);
+        LockStore.StoredLock stored = store.describe(key, settings.commandTimeout());
+        // Compare-and-delete with the value just read: a holder that took the lock in between keeps it.
+        return stored != null && store.release(key, stored.value(), settings.commandTimeout());
     }
 
     @Override

@@ -88,6 +88,15 @@ public final class InMemoryLockStore implements LockStore {
     }
 
     @Override
+    public @Nullable StoredLock describe(String key, Duration timeout) {
+        Entry current = locks.get(key);
+        long now = nanoTime.getAsLong();
+        return isLive(current, now)
+                ? new StoredLock(current.token(), Duration.ofNanos(current.expiresAtNanos() - now))
+                : null;
+    }
+
+    @Override
     public String name() {
         return "memory";
     }

@@ -10,8 +10,11 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.sessionlocking.core.LockStore;
 import io.sessionlocking.core.LockStoreException;
 import io.sessionlocking.support.LockScripts;
+import io.sessionlocking.support.StoredLocks;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link LockStore} on Redis through Lettuce.
@@ -77,19 +80,31 @@ public final class LettuceLockStore implements LockStore {
     }
 
     @Override
+    public @Nullable StoredLock describe(String key, Duration timeout) {
+        List<Object> reply =
+                script(LockScripts.DESCRIBE, LockScripts.DESCRIBE_SHA, ScriptOutputType.MULTI, key, timeout);
+        return StoredLocks.fromReply(reply);
+    }
+
+    @Override
     public String name() {
         return "redis";
     }
 
     private Object script(String script, String sha, String key, Duration timeout, String... args) {
+        return script(script, sha, ScriptOutputType.INTEGER, key, timeout, args);
+    }
+
+    private <T> T script(
+            String script, String sha, ScriptOutputType type, String key, Duration timeout, String... args) {
         String[] keys = {key};
         try {
-            return await(commands.evalsha(sha, ScriptOutputType.INTEGER, keys, args), timeout);
+            return await(commands.<T>evalsha(sha, type, keys, args), timeout);
         } catch (LockStoreException e) {
             if (!LockScripts.isNoScript(e)) {
                 throw e;
             }
-            return await(commands.eval(script, ScriptOutputType.INTEGER, keys, args), timeout);
+            return await(commands.<T>eval(script, type, keys, args), timeout);
         }
     }
 

@@ -6,9 +6,11 @@ import static io.sessionlocking.support.Replies.awaitInterruptibly;
 import io.sessionlocking.core.LockStore;
 import io.sessionlocking.core.LockStoreException;
 import io.sessionlocking.support.LockScripts;
+import io.sessionlocking.support.StoredLocks;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.redisson.api.RFuture;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
@@ -77,23 +79,30 @@ public final class RedissonLockStore implements LockStore {
     }
 
     @Override
+    public @Nullable StoredLock describe(String key, Duration timeout) {
+        List<Object> reply = run(LockScripts.DESCRIBE, LockScripts.DESCRIBE_SHA, RScript.ReturnType.LIST, key, timeout);
+        return StoredLocks.fromReply(reply);
+    }
+
+    @Override
     public String name() {
         return "redisson";
     }
 
     private Object run(String source, String sha, String key, Duration timeout, Object... args) {
+        return run(source, sha, RScript.ReturnType.LONG, key, timeout, args);
+    }
+
+    private <T> T run(
+            String source, String sha, RScript.ReturnType type, String key, Duration timeout, Object... args) {
         List<Object> keys = List.of(key);
         try {
-            return await(
-                    script.evalShaAsync(key, RScript.Mode.READ_WRITE, sha, RScript.ReturnType.LONG, keys, args),
-                    timeout);
+            return await(script.<T>evalShaAsync(key, RScript.Mode.READ_WRITE, sha, type, keys, args), timeout);
         } catch (LockStoreException e) {
             if (!LockScripts.isNoScript(e)) {
                 throw e;
             }
-            return await(
-                    script.evalAsync(key, RScript.Mode.READ_WRITE, source, RScript.ReturnType.LONG, keys, args),
-                    timeout);
+            return await(script.<T>evalAsync(key, RScript.Mode.READ_WRITE, source, type, keys, args), timeout);
         }
     }
 

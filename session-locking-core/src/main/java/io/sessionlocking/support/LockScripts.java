@@ -25,7 +25,11 @@ public final class LockScripts {
     public static final String EXTEND = "if redis.call('get', KEYS[1]) == ARGV[1] then "
             + "return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
 
+    /** Reads KEYS[1] and its remaining TTL in milliseconds together: {value or false, pttl}. */
+    public static final String DESCRIBE = "return {redis.call('get', KEYS[1]), redis.call('pttl', KEYS[1])}";
+
     public static final String RELEASE_SHA = sha1(RELEASE);
+    public static final String DESCRIBE_SHA = sha1(DESCRIBE);
     public static final String EXTEND_SHA = sha1(EXTEND);
 
     private LockScripts() {}

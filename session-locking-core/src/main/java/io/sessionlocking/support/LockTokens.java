@@ -10,6 +10,10 @@ import java.util.HexFormat;
 public final class LockTokens {
 
     private static final int TOKEN_BYTES = 16;
+
+    /** Characters in a token. */
+    public static final int LENGTH = 2 * TOKEN_BYTES;
+
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final HexFormat HEX = HexFormat.of();
 

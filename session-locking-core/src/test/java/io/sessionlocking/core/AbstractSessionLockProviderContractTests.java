@@ -372,6 +372,46 @@ public abstract class AbstractSessionLockProviderContractTests {
         assertThat(provider.acquire(sessionId).release()).isTrue();
     }
 
+    @Test
+    void anyClientSeesWhoHoldsALockButNeverItsToken() {
+        String sessionId = newSessionId();
+        Duration ttl = Duration.ofSeconds(20);
+        SessionLockProvider holder =
+                new SpinLockProvider(newStore(), settings().lockTtl(ttl).build());
+        SessionLockProvider operator =
+                new SpinLockProvider(newStore(), settings().build());
+
+        assertThat(operator.holder(sessionId)).isEmpty();
+        try (SessionLock lock = holder.acquire(sessionId, "node=a;method=POST;path=/cart\n")) {
+            assertThat(operator.holder(sessionId)).hasValueSatisfying(info -> {
+                assertThat(info.holderInfo()).isEqualTo("node=a;method=POST;path=/cart?");
+                assertThat(info.ttl()).isBetween(Duration.ofMillis(1), ttl);
+            });
+        }
+        assertThat(operator.holder(sessionId)).isEmpty();
+    }
+
+    @Test
+    void forceReleaseFreesAStuckLockAndTheHolderFindsItLost() {
+        String sessionId = newSessionId();
+        RecordingListener listener = new RecordingListener();
+        SessionLockProvider stuck = new SpinLockProvider(newStore(), settings().build(), listener);
+        SessionLockProvider operator =
+                new SpinLockProvider(newStore(), settings().build());
+
+        SessionLock lock = stuck.acquire(sessionId);
+        assertThat(operator.forceRelease(sessionId)).isTrue();
+        assertThat(operator.forceRelease(sessionId)).as("nothing left to free").isFalse();
+        try (SessionLock next = operator.acquire(sessionId)) {
+            assertThat(next.isHeld()).isTrue();
+            assertThat(lock.release()).isFalse();
+            assertThat(next.isHeld())
+                    .as("the stale holder's release did not touch the new lock")
+                    .isTrue();
+        }
+        assertThat(listener.lost).hasSize(1);
+    }
+
     /** Detects two holders inside the critical section at once, around a deliberately non-atomic counter. */
     static final class OverlapDetector {
 

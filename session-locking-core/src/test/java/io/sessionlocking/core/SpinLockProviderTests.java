@@ -200,6 +200,11 @@ class SpinLockProviderTests {
         }
 
         @Override
+        public StoredLock describe(String key, Duration timeout) {
+            return delegate.describe(key, timeout);
+        }
+
+        @Override
         public String name() {
             return "failing";
         }

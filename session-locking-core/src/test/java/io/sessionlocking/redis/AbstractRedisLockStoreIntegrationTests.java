@@ -185,6 +185,11 @@ public abstract class AbstractRedisLockStoreIntegrationTests extends AbstractSes
         }
 
         @Override
+        public StoredLock describe(String key, Duration timeout) {
+            return delegate.describe(key, timeout);
+        }
+
+        @Override
         public String name() {
             return delegate.name();
         }
