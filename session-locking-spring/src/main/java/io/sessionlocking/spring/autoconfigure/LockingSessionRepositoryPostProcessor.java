@@ -3,6 +3,7 @@ package io.sessionlocking.spring.autoconfigure;
 import io.sessionlocking.core.SessionLockProvider;
 import io.sessionlocking.spring.web.LockRenewer;
 import io.sessionlocking.spring.web.LockingSessionRepository;
+import io.sessionlocking.spring.web.SessionLockActivity;
 import io.sessionlocking.spring.web.SessionLockingRepository;
 import java.lang.reflect.Modifier;
 import org.aopalliance.intercept.MethodInterceptor;
@@ -29,14 +30,20 @@ final class LockingSessionRepositoryPostProcessor implements BeanPostProcessor {
     private final ObjectProvider<SessionLockProvider> provider;
     private final ObjectProvider<LockRenewer> renewer;
     private final ObjectProvider<SessionLockingProperties> properties;
+    private final ObjectProvider<SessionLockActivity> activity;
+    private final String nodeName;
 
     LockingSessionRepositoryPostProcessor(
             ObjectProvider<SessionLockProvider> provider,
             ObjectProvider<LockRenewer> renewer,
-            ObjectProvider<SessionLockingProperties> properties) {
+            ObjectProvider<SessionLockingProperties> properties,
+            ObjectProvider<SessionLockActivity> activity,
+            String nodeName) {
         this.provider = provider;
         this.renewer = renewer;
         this.properties = properties;
+        this.activity = activity;
+        this.nodeName = nodeName;
     }
 
     @Override
@@ -48,7 +55,9 @@ final class LockingSessionRepositoryPostProcessor implements BeanPostProcessor {
                 repository,
                 provider.getObject(),
                 renewer.getIfAvailable(),
-                properties.getObject().getOnTimeout());
+                properties.getObject().getOnTimeout(),
+                activity.getIfAvailable(),
+                nodeName);
         ProxyFactory factory = new ProxyFactory(bean);
         factory.setProxyTargetClass(!Modifier.isFinal(bean.getClass().getModifiers()));
         factory.addInterface(SessionLockingRepository.class);

@@ -8,9 +8,12 @@ import io.sessionlocking.core.SpinLockProvider;
 import io.sessionlocking.memory.InMemoryLockStore;
 import io.sessionlocking.redis.LettuceLockStores;
 import io.sessionlocking.redisson.RedissonLockStore;
+import io.sessionlocking.spring.actuate.SessionLockStatistics;
 import io.sessionlocking.spring.web.LockFailureResponse;
 import io.sessionlocking.spring.web.LockRenewer;
+import io.sessionlocking.spring.web.NodeNames;
 import io.sessionlocking.spring.web.RequestRulesDecider;
+import io.sessionlocking.spring.web.SessionLockActivity;
 import io.sessionlocking.spring.web.SessionLockDecider;
 import io.sessionlocking.spring.web.SessionLockFilter;
 import java.util.EnumSet;
@@ -94,11 +97,17 @@ public final class SessionLockingAutoConfiguration {
     @ConditionalOnProperty(prefix = PREFIX, name = "handler", havingValue = "locking", matchIfMissing = true)
     static class LettuceBackendConfiguration {
 
+        /** A connection of its own on the application's client, closed with the context. */
         @Bean(destroyMethod = "close")
         @ConditionalOnMissingBean(LockStore.class)
-        ConnectionFactoryLockStore sessionLockStore(LettuceConnectionFactory connectionFactory) {
-            return new ConnectionFactoryLockStore(
-                    LettuceLockStores.connectWith(connectionFactory.getRequiredNativeClient()));
+        LettuceLockStores.Managed sessionLockConnection(LettuceConnectionFactory connectionFactory) {
+            return LettuceLockStores.connectWith(connectionFactory.getRequiredNativeClient());
+        }
+
+        @Bean
+        @ConditionalOnMissingBean(LockStore.class)
+        LockStore sessionLockStore(LettuceLockStores.Managed sessionLockConnection) {
+            return sessionLockConnection.store();
         }
     }
 
@@ -140,17 +149,36 @@ public final class SessionLockingAutoConfiguration {
         }
 
         @Bean
+        SessionLockActivity sessionLockActivity(ObjectProvider<SessionLockActivity.Observer> observers) {
+            return new SessionLockActivity(observers.orderedStream().toList());
+        }
+
+        @Bean
+        @ConditionalOnMissingBean
+        SessionLockStatistics sessionLockStatistics() {
+            return new SessionLockStatistics();
+        }
+
+        @Bean
         static LockingSessionRepositoryPostProcessor lockingSessionRepositoryPostProcessor(
                 ObjectProvider<SessionLockProvider> provider,
                 ObjectProvider<LockRenewer> renewer,
-                ObjectProvider<SessionLockingProperties> properties) {
-            return new LockingSessionRepositoryPostProcessor(provider, renewer, properties);
+                ObjectProvider<SessionLockingProperties> properties,
+                ObjectProvider<SessionLockActivity> activity,
+                Environment environment) {
+            return new LockingSessionRepositoryPostProcessor(
+                    provider,
+                    renewer,
+                    properties,
+                    activity,
+                    NodeNames.of(environment.getProperty("spring.application.name", "")));
         }
 
         @Bean
         FilterRegistrationBean<SessionLockFilter> sessionLockFilterRegistration(
                 SessionLockingProperties properties,
                 ObjectProvider<SessionLockDecider> customDeciders,
+                SessionLockActivity activity,
                 Environment environment) {
             SessionLockingProperties.ReadOnly readOnly = properties.getReadOnly();
             SessionLockDecider rules = new RequestRulesDecider(
@@ -160,7 +188,8 @@ public final class SessionLockingAutoConfiguration {
             customDeciders.orderedStream().forEach(deciders::add);
             SessionLockFilter filter = new SessionLockFilter(
                     request -> firstReason(deciders, request),
-                    new LockFailureResponse(properties.getFailureStatus(), properties.getRetryAfter()));
+                    new LockFailureResponse(properties.getFailureStatus(), properties.getRetryAfter()),
+                    activity);
 
             FilterRegistrationBean<SessionLockFilter> registration = new FilterRegistrationBean<>(filter);
             registration.setName("sessionLockFilter");

@@ -37,17 +37,35 @@ public class LockingSessionRepository implements SessionRepository<Session>, Ses
     private final SessionLockProvider provider;
     private final @Nullable LockRenewer renewer;
     private final OnTimeout onTimeout;
+    private final @Nullable SessionLockActivity activity;
+    private final String nodeName;
 
-    @SuppressWarnings("unchecked")
     public LockingSessionRepository(
             SessionRepository<? extends Session> delegate,
             SessionLockProvider provider,
             @Nullable LockRenewer renewer,
             OnTimeout onTimeout) {
+        this(delegate, provider, renewer, onTimeout, null, NodeNames.local());
+    }
+
+    /**
+     * @param activity where this node's waits and holds are recorded, or {@code null}
+     * @param nodeName this node's name, stored with each lock so that any node can tell who holds it
+     */
+    @SuppressWarnings("unchecked")
+    public LockingSessionRepository(
+            SessionRepository<? extends Session> delegate,
+            SessionLockProvider provider,
+            @Nullable LockRenewer renewer,
+            OnTimeout onTimeout,
+            @Nullable SessionLockActivity activity,
+            String nodeName) {
         this.delegate = (SessionRepository<Session>) Objects.requireNonNull(delegate, "delegate");
         this.provider = Objects.requireNonNull(provider, "provider");
         this.renewer = renewer;
         this.onTimeout = Objects.requireNonNull(onTimeout, "onTimeout");
+        this.activity = activity;
+        this.nodeName = Objects.requireNonNull(nodeName, "nodeName");
     }
 
     /** The repository this one decorates. */
@@ -106,13 +124,23 @@ public class LockingSessionRepository implements SessionRepository<Session>, Ses
         if (delegate.findById(id) == null) {
             return null;
         }
+        String masked = SessionIds.mask(id);
         SessionLock lock;
+        SessionLockActivity.Entry waiting = activity != null ? activity.startWaiting(masked, locks) : null;
         try {
-            lock = provider.acquire(id);
+            lock = provider.acquire(id, HolderInfo.describe(nodeName, locks));
         } catch (LockCouldNotBeAcquiredException e) {
             return loadWithoutLock(id, locks, e);
+        } finally {
+            if (waiting != null) {
+                activity.endWaiting(waiting);
+            }
         }
-        locks.add(id, lock, renewer != null ? renewer.start(lock) : null);
+        if (logger.isDebugEnabled()) {
+            logger.debug("Locked session " + masked + " for " + locks.description());
+        }
+        SessionLockActivity.Entry holding = activity != null ? activity.startHolding(masked, locks) : null;
+        locks.add(id, lock, renewer != null ? renewer.start(lock) : null, activity, holding);
         Session session = delegate.findById(id);
         if (session == null) {
             // Deleted while this request waited (a logout, an expiry): nothing left to guard.
@@ -123,7 +151,8 @@ public class LockingSessionRepository implements SessionRepository<Session>, Ses
 
     private @Nullable Session loadWithoutLock(String id, RequestLocks locks, LockCouldNotBeAcquiredException e) {
         String what = "Could not lock session " + e.maskedSessionId() + " for " + locks.description() + ": "
-                + e.reason() + " after " + e.waited().toMillis() + " ms and " + e.attempts() + " attempt(s)";
+                + e.reason() + " after " + e.waited().toMillis() + " ms and " + e.attempts() + " attempt(s)"
+                + heldBy(id);
         switch (onTimeout) {
             case FAIL -> {
                 logger.warn(what + "; failing the request");
@@ -137,6 +166,18 @@ public class LockingSessionRepository implements SessionRepository<Session>, Ses
                 logger.warn(what + "; proceeding without the lock");
                 return delegate.findById(id);
             }
+        }
+    }
+
+    /** Who holds the lock, for the failure's log line; best effort, never the token or the session id. */
+    private String heldBy(String id) {
+        try {
+            return provider.holder(id)
+                    .map(holder -> "; held by [" + holder.holderInfo() + "], "
+                            + holder.ttl().toMillis() + " ms left")
+                    .orElse("; no holder now");
+        } catch (RuntimeException unavailable) {
+            return "";
         }
     }
 

@@ -28,13 +28,18 @@ public final class RequestLocks {
     private static final ThreadLocal<@Nullable RequestLocks> CURRENT = new ThreadLocal<>();
 
     private final @Nullable String readOnlyReason;
-    private final String description;
+    private final String method;
+    private final String path;
     private final Map<String, Held> held = new ConcurrentHashMap<>();
     // Identity, not equals: a session's id may change during the request (changeSessionId at login).
     private final Map<Session, ReadOnlyMode> readOnlySessions = Collections.synchronizedMap(new IdentityHashMap<>());
     private volatile @Nullable AsyncContext listenedAsyncContext;
 
-    private record Held(SessionLock lock, LockRenewer.@Nullable Renewal renewal) {}
+    private record Held(
+            SessionLock lock,
+            LockRenewer.@Nullable Renewal renewal,
+            SessionLockActivity.@Nullable Entry activity,
+            @Nullable SessionLockActivity activities) {}
 
     /** How a session this request loaded without its lock is saved. */
     enum ReadOnlyMode {
@@ -44,9 +49,10 @@ public final class RequestLocks {
         DISCARD
     }
 
-    RequestLocks(@Nullable String readOnlyReason, String description) {
+    RequestLocks(@Nullable String readOnlyReason, String method, String path) {
         this.readOnlyReason = readOnlyReason;
-        this.description = description;
+        this.method = method;
+        this.path = path;
     }
 
     /** The locks of the request whose dispatch runs on this thread, or {@code null} outside a request. */
@@ -76,15 +82,29 @@ public final class RequestLocks {
 
     /** Method and path of the request (no query string), for log lines. */
     public String description() {
-        return description;
+        return method + " " + path;
+    }
+
+    public String method() {
+        return method;
+    }
+
+    /** The path within the application, without the query string. */
+    public String path() {
+        return path;
     }
 
     boolean holds(String sessionId) {
         return held.containsKey(sessionId);
     }
 
-    void add(String sessionId, SessionLock lock, LockRenewer.@Nullable Renewal renewal) {
-        held.put(sessionId, new Held(lock, renewal));
+    void add(
+            String sessionId,
+            SessionLock lock,
+            LockRenewer.@Nullable Renewal renewal,
+            @Nullable SessionLockActivity activities,
+            SessionLockActivity.@Nullable Entry activity) {
+        held.put(sessionId, new Held(lock, renewal, activity, activities));
     }
 
     void markReadOnly(Session session, ReadOnlyMode mode) {
@@ -108,6 +128,9 @@ public final class RequestLocks {
                 entry.renewal().cancel();
             }
             entry.lock().release();
+            if (entry.activities() != null && entry.activity() != null) {
+                entry.activities().endHolding(entry.activity());
+            }
         }
     }
 

@@ -30,10 +30,17 @@ public final class SessionLockFilter implements Filter {
 
     private final SessionLockDecider decider;
     private final LockFailureResponse failureResponse;
+    private final @Nullable SessionLockActivity activity;
 
     public SessionLockFilter(SessionLockDecider decider, LockFailureResponse failureResponse) {
+        this(decider, failureResponse, null);
+    }
+
+    public SessionLockFilter(
+            SessionLockDecider decider, LockFailureResponse failureResponse, @Nullable SessionLockActivity activity) {
         this.decider = Objects.requireNonNull(decider, "decider");
         this.failureResponse = Objects.requireNonNull(failureResponse, "failureResponse");
+        this.activity = activity;
     }
 
     @Override
@@ -45,10 +52,13 @@ public final class SessionLockFilter implements Filter {
         }
         RequestLocks locks = (RequestLocks) request.getAttribute(RequestLocks.ATTRIBUTE);
         if (locks == null) {
+            String readOnlyReason = decider.readOnlyReason(request);
             locks = new RequestLocks(
-                    decider.readOnlyReason(request),
-                    request.getMethod() + " " + RequestRulesDecider.pathWithinApplication(request));
+                    readOnlyReason, request.getMethod(), RequestRulesDecider.pathWithinApplication(request));
             request.setAttribute(RequestLocks.ATTRIBUTE, locks);
+            if (readOnlyReason != null && activity != null) {
+                activity.skipped(readOnlyReason);
+            }
         }
         RequestLocks outer = RequestLocks.bind(locks);
         try {

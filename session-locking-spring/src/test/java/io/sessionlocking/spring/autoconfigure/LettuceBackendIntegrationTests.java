@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sessionlocking.core.SessionLock;
 import io.sessionlocking.core.SessionLockProvider;
 import io.sessionlocking.core.SpinLockProvider;
+import io.sessionlocking.redis.LettuceLockStores;
 import io.sessionlocking.spring.web.SessionLockingRepository;
 import io.sessionlocking.testsupport.redis.RedisExtension;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,7 +44,7 @@ class LettuceBackendIntegrationTests {
         runner().run(context -> {
             assertThat(context).hasNotFailed();
             assertThat(context).hasSingleBean(LettuceConnectionFactory.class);
-            assertThat(context).hasSingleBean(ConnectionFactoryLockStore.class);
+            assertThat(context).hasSingleBean(LettuceLockStores.Managed.class);
             assertThat(context.getBean(SpinLockProvider.class).storeName()).isEqualTo("redis");
             assertThat(context.getBean(SessionRepository.class)).isInstanceOf(SessionLockingRepository.class);
 
@@ -81,7 +82,7 @@ class LettuceBackendIntegrationTests {
         runner().withPropertyValues("session-locking.backend=memory").run(context -> {
             assertThat(context).hasNotFailed();
             assertThat(context).hasSingleBean(LettuceConnectionFactory.class);
-            assertThat(context).doesNotHaveBean(ConnectionFactoryLockStore.class);
+            assertThat(context).doesNotHaveBean(LettuceLockStores.Managed.class);
             assertThat(context.getBean(SpinLockProvider.class).storeName()).isEqualTo("memory");
 
             String sessionId = "lettuce-backend-session-3";
@@ -98,7 +99,7 @@ class LettuceBackendIntegrationTests {
         runner().withUserConfiguration(RedissonConfiguration.class).run(context -> {
             assertThat(context).hasNotFailed();
             assertThat(context).hasSingleBean(LettuceConnectionFactory.class);
-            assertThat(context).doesNotHaveBean(ConnectionFactoryLockStore.class);
+            assertThat(context).doesNotHaveBean(LettuceLockStores.Managed.class);
             assertThat(context.getBean(SpinLockProvider.class).storeName()).isEqualTo("redisson");
 
             String sessionId = "lettuce-backend-session-4";
@@ -117,7 +118,7 @@ class LettuceBackendIntegrationTests {
                 .withPropertyValues("session-locking.backend=redis")
                 .run(context -> {
                     assertThat(context).hasNotFailed();
-                    assertThat(context).hasSingleBean(ConnectionFactoryLockStore.class);
+                    assertThat(context).hasSingleBean(LettuceLockStores.Managed.class);
                     assertThat(context.getBean(SpinLockProvider.class).storeName())
                             .isEqualTo("redis");
                 });

@@ -1,0 +1,168 @@
+package io.sessionlocking.spring.actuate;
+
+import io.sessionlocking.core.LockSettings;
+import io.sessionlocking.core.SessionLockProvider;
+import io.sessionlocking.spring.web.HolderInfo;
+import io.sessionlocking.spring.web.SessionLockActivity;
+import io.sessionlocking.support.SessionIds;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+
+/**
+ * The {@code sessionlocks} endpoint: lock contention on this node, and who holds a given session's lock anywhere.
+ * Read-only by default; the force release ({@code DELETE /actuator/sessionlocks/{sessionId}}) is available only when
+ * the endpoint's access is set to {@code unrestricted}, and every use is logged at WARN. Session ids are shown masked;
+ * a full id is only ever accepted as input.
+ */
+@Endpoint(id = "sessionlocks", defaultAccess = Access.READ_ONLY)
+public class SessionLocksEndpoint {
+
+    private static final Log logger = LogFactory.getLog(SessionLocksEndpoint.class);
+
+    private final SessionLockProvider provider;
+    private final SessionLockStatistics statistics;
+    private final SessionLockActivity activity;
+    private final Map<String, Object> configuration;
+
+    public SessionLocksEndpoint(
+            SessionLockProvider provider,
+            SessionLockStatistics statistics,
+            SessionLockActivity activity,
+            Map<String, Object> extraConfiguration) {
+        this.provider = provider;
+        this.statistics = statistics;
+        this.activity = activity;
+        this.configuration = configuration(provider.settings(), extraConfiguration);
+    }
+
+    /** The whole report. */
+    public record Report(
+            Map<String, Object> configuration,
+            Map<String, Object> totals,
+            TimePercentiles waitTimeMs,
+            TimePercentiles heldTimeMs,
+            Map<String, Object> now,
+            List<SessionLockStatistics.Contention> mostContended,
+            List<SessionLockStatistics.Failure> recentFailures) {}
+
+    /** A request waiting for or holding a lock now. */
+    public record Activity(String session, String method, String path, long forMs) {}
+
+    /** Who holds one session's lock. */
+    public record Holder(
+            String session,
+            boolean held,
+            @Nullable String node,
+            @Nullable String method,
+            @Nullable String path,
+            @Nullable Instant since,
+            @Nullable Long ttlMs) {}
+
+    /** Outcome of a force release. */
+    public record Released(String session, boolean released) {}
+
+    @ReadOperation
+    public Report report() {
+        Map<String, Object> totals = new LinkedHashMap<>();
+        totals.put("acquired", statistics.acquired());
+        totals.put("failed", statistics.failed());
+        totals.put("failures", statistics.failures());
+        totals.put("released", statistics.released());
+        totals.put("lost", statistics.lost());
+        totals.put("skipped", statistics.skipped());
+
+        List<Activity> held = activity.holdingNow().stream()
+                .map(SessionLocksEndpoint::describe)
+                .toList();
+        List<Activity> waiting = activity.waitingNow().stream()
+                .map(SessionLocksEndpoint::describe)
+                .toList();
+        Map<String, Object> now = new LinkedHashMap<>();
+        now.put("heldCount", held.size());
+        now.put("waitingCount", provider.waitingCount());
+        now.put("held", held);
+        now.put("waiting", waiting);
+
+        return new Report(
+                configuration,
+                totals,
+                statistics.waitTimes(),
+                statistics.holdTimes(),
+                now,
+                statistics.mostContended(),
+                statistics.recentFailures());
+    }
+
+    /** Who holds the lock of {@code sessionId} across the cluster, read from the lock itself. */
+    @ReadOperation
+    public @Nullable Holder holder(@Selector String sessionId) {
+        if (!SessionIds.isValid(sessionId)) {
+            return null;
+        }
+        String masked = SessionIds.mask(sessionId);
+        return provider.holder(sessionId)
+                .map(holder -> {
+                    Map<String, String> fields = HolderInfo.parse(holder.holderInfo());
+                    String since = fields.get("since");
+                    return new Holder(
+                            masked,
+                            true,
+                            fields.get("node"),
+                            fields.get("method"),
+                            fields.get("path"),
+                            since != null && since.matches("\\d{1,19}")
+                                    ? Instant.ofEpochMilli(Long.parseLong(since))
+                                    : null,
+                            holder.ttl().toMillis());
+                })
+                .orElse(new Holder(masked, false, null, null, null, null, null));
+    }
+
+    /** Deletes a stuck lock, whoever holds it. Needs {@code management.endpoint.sessionlocks.access=unrestricted}. */
+    @DeleteOperation
+    public @Nullable Released forceRelease(@Selector String sessionId) {
+        if (!SessionIds.isValid(sessionId)) {
+            return null;
+        }
+        String masked = SessionIds.mask(sessionId);
+        String holder = provider.holder(sessionId).map(h -> h.holderInfo()).orElse("none");
+        boolean released = provider.forceRelease(sessionId);
+        logger.warn("AUDIT: force release of the lock of session " + masked + " through the sessionlocks endpoint: "
+                + (released ? "released, holder was [" + holder + "]" : "no lock was held"));
+        return new Released(masked, released);
+    }
+
+    private static Activity describe(SessionLockActivity.Entry entry) {
+        return new Activity(
+                entry.maskedSessionId(),
+                entry.method(),
+                entry.path(),
+                entry.age().toMillis());
+    }
+
+    private static Map<String, Object> configuration(LockSettings settings, Map<String, Object> extra) {
+        Map<String, Object> configuration = new LinkedHashMap<>(extra);
+        configuration.put("retryDelayMs", settings.retryDelay().toMillis());
+        configuration.put("backoff", settings.backoff().name().toLowerCase(Locale.ROOT));
+        configuration.put("maxRetryDelayMs", settings.maxRetryDelay().toMillis());
+        configuration.put("timeoutMs", settings.timeout().toMillis());
+        configuration.put("timeoutExplicit", settings.isTimeoutExplicit());
+        configuration.put("lockTtlMs", settings.lockTtl().toMillis());
+        configuration.put("maxRequestTimeMs", settings.maxRequestTime().toMillis());
+        configuration.put("maxWaitersPerSession", settings.maxWaitersPerSession());
+        configuration.put("commandTimeoutMs", settings.commandTimeout().toMillis());
+        configuration.put("keyNamespace", settings.keyNamespace());
+        return Map.copyOf(configuration);
+    }
+}

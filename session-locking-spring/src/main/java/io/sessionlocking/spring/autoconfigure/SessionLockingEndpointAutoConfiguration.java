@@ -1,0 +1,69 @@
+package io.sessionlocking.spring.autoconfigure;
+
+import io.sessionlocking.core.LockStore;
+import io.sessionlocking.core.SessionLockProvider;
+import io.sessionlocking.spring.actuate.SessionLockStatistics;
+import io.sessionlocking.spring.actuate.SessionLocksEndpoint;
+import io.sessionlocking.spring.actuate.SessionLocksHealthIndicator;
+import io.sessionlocking.spring.web.SessionLockActivity;
+import java.util.Locale;
+import java.util.Map;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The {@code sessionlocks} Actuator endpoint and the lock backend's health indicator. */
+@AutoConfiguration(after = SessionLockingAutoConfiguration.class)
+@ConditionalOnBean({SessionLockProvider.class, SessionLockStatistics.class})
+public final class SessionLockingEndpointAutoConfiguration {
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(Endpoint.class)
+    static class EndpointConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        @ConditionalOnAvailableEndpoint
+        SessionLocksEndpoint sessionLocksEndpoint(
+                SessionLockProvider provider,
+                SessionLockStatistics statistics,
+                SessionLockActivity activity,
+                LockStore store,
+                SessionLockingProperties properties) {
+            return new SessionLocksEndpoint(
+                    provider,
+                    statistics,
+                    activity,
+                    Map.of(
+                            "handler", "locking",
+                            "backend", store.name(),
+                            "renew", properties.isRenew(),
+                            "onTimeout",
+                                    properties
+                                            .getOnTimeout()
+                                            .name()
+                                            .toLowerCase(Locale.ROOT)
+                                            .replace('_', '-'),
+                            "failureStatus", properties.getFailureStatus()));
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
+    @ConditionalOnEnabledHealthIndicator("sessionLocks")
+    static class HealthConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean(name = "sessionLocksHealthIndicator")
+        SessionLocksHealthIndicator sessionLocksHealthIndicator(
+                SessionLockProvider provider, SessionLockStatistics statistics, LockStore store) {
+            return new SessionLocksHealthIndicator(provider, statistics, store.name());
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package io.sessionlocking.spring.autoconfigure;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.sessionlocking.core.LockStore;
+import io.sessionlocking.core.SessionLockProvider;
+import io.sessionlocking.spring.metrics.SessionLockMetrics;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Micrometer metrics of session locking ({@code session.lock.*}), when Micrometer and a {@link MeterRegistry} are
+ * present and the locking handler is active.
+ */
+@AutoConfiguration(
+        after = SessionLockingAutoConfiguration.class,
+        afterName = {
+            "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+            "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+            "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration"
+        })
+@ConditionalOnClass(MeterRegistry.class)
+@ConditionalOnBean({MeterRegistry.class, SessionLockProvider.class})
+public final class SessionLockingMetricsAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    SessionLockMetrics sessionLockMetrics(
+            MeterRegistry registry, LockStore store, ObjectProvider<SessionLockProvider> provider) {
+        return new SessionLockMetrics(registry, "locking", store.name(), provider::getObject);
+    }
+}
