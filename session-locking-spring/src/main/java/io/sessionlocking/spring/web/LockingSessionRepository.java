@@ -121,6 +121,11 @@ public class LockingSessionRepository implements SessionRepository<Session>, Ses
         if (locks.holds(id)) {
             return delegate.findById(id);
         }
+        LockCouldNotBeAcquiredException earlier = locks.failure(id);
+        if (earlier != null) {
+            // Spring loads the session again after a failure (e.g. to log the request): never wait twice.
+            return withoutLock(id, locks, earlier);
+        }
         if (delegate.findById(id) == null) {
             return null;
         }
@@ -130,7 +135,9 @@ public class LockingSessionRepository implements SessionRepository<Session>, Ses
         try {
             lock = provider.acquire(id, HolderInfo.describe(nodeName, locks));
         } catch (LockCouldNotBeAcquiredException e) {
-            return loadWithoutLock(id, locks, e);
+            locks.failed(id, e);
+            logger.warn(failureMessage(e, locks, id));
+            return withoutLock(id, locks, e);
         } finally {
             if (waiting != null) {
                 activity.endWaiting(waiting);
@@ -149,24 +156,24 @@ public class LockingSessionRepository implements SessionRepository<Session>, Ses
         return session;
     }
 
-    private @Nullable Session loadWithoutLock(String id, RequestLocks locks, LockCouldNotBeAcquiredException e) {
-        String what = "Could not lock session " + e.maskedSessionId() + " for " + locks.description() + ": "
-                + e.reason() + " after " + e.waited().toMillis() + " ms and " + e.attempts() + " attempt(s)"
-                + heldBy(id);
-        switch (onTimeout) {
-            case FAIL -> {
-                logger.warn(what + "; failing the request");
-                throw e;
-            }
-            case READ_ONLY -> {
-                logger.warn(what + "; serving the session read-only");
-                return loadReadOnly(id, locks, RequestLocks.ReadOnlyMode.DISCARD);
-            }
-            default -> {
-                logger.warn(what + "; proceeding without the lock");
-                return delegate.findById(id);
-            }
-        }
+    /** The {@link OnTimeout} outcome of a request that could not lock session {@code id}. */
+    private @Nullable Session withoutLock(String id, RequestLocks locks, LockCouldNotBeAcquiredException e) {
+        return switch (onTimeout) {
+            case FAIL -> throw e;
+            case READ_ONLY -> loadReadOnly(id, locks, RequestLocks.ReadOnlyMode.DISCARD);
+            case PROCEED -> delegate.findById(id);
+        };
+    }
+
+    private String failureMessage(LockCouldNotBeAcquiredException e, RequestLocks locks, String id) {
+        String outcome = switch (onTimeout) {
+            case FAIL -> "failing the request";
+            case READ_ONLY -> "serving the session read-only";
+            case PROCEED -> "proceeding without the lock";
+        };
+        return "Could not lock session " + e.maskedSessionId() + " for " + locks.description() + ": " + e.reason()
+                + " after " + e.waited().toMillis() + " ms and " + e.attempts() + " attempt(s)" + heldBy(id) + "; "
+                + outcome;
     }
 
     /** Who holds the lock, for the failure's log line; best effort, never the token or the session id. */

@@ -1,5 +1,6 @@
 package io.sessionlocking.spring.web;
 
+import io.sessionlocking.core.LockCouldNotBeAcquiredException;
 import io.sessionlocking.core.SessionLock;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
@@ -31,6 +32,7 @@ public final class RequestLocks {
     private final String method;
     private final String path;
     private final Map<String, Held> held = new ConcurrentHashMap<>();
+    private final Map<String, LockCouldNotBeAcquiredException> failures = new ConcurrentHashMap<>();
     // Identity, not equals: a session's id may change during the request (changeSessionId at login).
     private final Map<Session, ReadOnlyMode> readOnlySessions = Collections.synchronizedMap(new IdentityHashMap<>());
     private volatile @Nullable AsyncContext listenedAsyncContext;
@@ -92,6 +94,16 @@ public final class RequestLocks {
     /** The path within the application, without the query string. */
     public String path() {
         return path;
+    }
+
+    /** Remembers that this request could not lock a session, so that later loads do not wait for it again. */
+    void failed(String sessionId, LockCouldNotBeAcquiredException failure) {
+        failures.put(sessionId, failure);
+    }
+
+    @Nullable
+    LockCouldNotBeAcquiredException failure(String sessionId) {
+        return failures.get(sessionId);
     }
 
     boolean holds(String sessionId) {
