@@ -160,12 +160,15 @@ class SpinLockProviderTests {
         }
     }
 
-    /** A store whose acquisitions fail like an unreachable backend, a given number of times. */
-    static final class FailingStore implements LockStore {
+    /** A store whose acquisitions, releases and extensions fail like an unreachable backend, a given number of times. */
+    static final class FailingStore extends ForwardingLockStore {
         int failuresLeft = Integer.MAX_VALUE;
         final Set<String> tokens = new HashSet<>();
         final List<Duration> timeouts = new ArrayList<>();
-        private final InMemoryLockStore delegate = new InMemoryLockStore();
+
+        FailingStore() {
+            super(new InMemoryLockStore());
+        }
 
         private void maybeFail() {
             if (failuresLeft > 0) {
@@ -175,38 +178,24 @@ class SpinLockProviderTests {
         }
 
         @Override
-        public boolean tryAcquire(String key, String token, Duration ttl, Duration timeout) {
+        public boolean tryAcquire(String key, String token, Duration ttl, Duration timeout)
+                throws InterruptedException {
             tokens.add(token);
             timeouts.add(timeout);
             maybeFail();
-            return delegate.tryAcquire(key, token, ttl, timeout);
+            return super.tryAcquire(key, token, ttl, timeout);
         }
 
         @Override
         public boolean release(String key, String token, Duration timeout) {
             maybeFail();
-            return delegate.release(key, token, timeout);
+            return super.release(key, token, timeout);
         }
 
         @Override
         public boolean extend(String key, String token, Duration ttl, Duration timeout) {
             maybeFail();
-            return delegate.extend(key, token, ttl, timeout);
-        }
-
-        @Override
-        public boolean isHeld(String key, String token, Duration timeout) {
-            return delegate.isHeld(key, token, timeout);
-        }
-
-        @Override
-        public StoredLock describe(String key, Duration timeout) {
-            return delegate.describe(key, timeout);
-        }
-
-        @Override
-        public String name() {
-            return "failing";
+            return super.extend(key, token, ttl, timeout);
         }
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.sessionlocking.core.AbstractSessionLockProviderContractTests;
+import io.sessionlocking.core.ForwardingLockStore;
 import io.sessionlocking.core.LockCouldNotBeAcquiredException;
 import io.sessionlocking.core.LockCouldNotBeAcquiredException.Reason;
 import io.sessionlocking.core.LockSettings;
@@ -149,49 +150,23 @@ public abstract class AbstractRedisLockStoreIntegrationTests extends AbstractSes
     }
 
     /** Counts failed acquisition attempts of the store it wraps. */
-    static final class CountingStore implements LockStore {
+    static final class CountingStore extends ForwardingLockStore {
 
         final AtomicInteger failures = new AtomicInteger();
-        private final LockStore delegate;
 
         CountingStore(LockStore delegate) {
-            this.delegate = delegate;
+            super(delegate);
         }
 
         @Override
         public boolean tryAcquire(String key, String token, Duration ttl, Duration timeout)
                 throws InterruptedException {
             try {
-                return delegate.tryAcquire(key, token, ttl, timeout);
+                return super.tryAcquire(key, token, ttl, timeout);
             } catch (RuntimeException e) {
                 failures.incrementAndGet();
                 throw e;
             }
-        }
-
-        @Override
-        public boolean release(String key, String token, Duration timeout) {
-            return delegate.release(key, token, timeout);
-        }
-
-        @Override
-        public boolean extend(String key, String token, Duration ttl, Duration timeout) {
-            return delegate.extend(key, token, ttl, timeout);
-        }
-
-        @Override
-        public boolean isHeld(String key, String token, Duration timeout) {
-            return delegate.isHeld(key, token, timeout);
-        }
-
-        @Override
-        public StoredLock describe(String key, Duration timeout) {
-            return delegate.describe(key, timeout);
-        }
-
-        @Override
-        public String name() {
-            return delegate.name();
         }
     }
 }

@@ -1,0 +1,44 @@
+package io.sessionlocking.core;
+
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+
+/** A store that forwards every call to another; tests override the calls they want to observe or break. */
+public abstract class ForwardingLockStore implements LockStore {
+
+    private final LockStore delegate;
+
+    protected ForwardingLockStore(LockStore delegate) {
+        this.delegate = delegate;
+    }
+
+    @Override
+    public boolean tryAcquire(String key, String token, Duration ttl, Duration timeout) throws InterruptedException {
+        return delegate.tryAcquire(key, token, ttl, timeout);
+    }
+
+    @Override
+    public boolean release(String key, String token, Duration timeout) {
+        return delegate.release(key, token, timeout);
+    }
+
+    @Override
+    public boolean extend(String key, String token, Duration ttl, Duration timeout) {
+        return delegate.extend(key, token, ttl, timeout);
+    }
+
+    @Override
+    public boolean isHeld(String key, String token, Duration timeout) {
+        return delegate.isHeld(key, token, timeout);
+    }
+
+    @Override
+    public @Nullable StoredLock describe(String key, Duration timeout) {
+        return delegate.describe(key, timeout);
+    }
+
+    @Override
+    public String name() {
+        return delegate.name();
+    }
+}
