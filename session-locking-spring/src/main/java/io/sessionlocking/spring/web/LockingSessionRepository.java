@@ -82,11 +82,11 @@ public class LockingSessionRepository implements SessionRepository<Session>, Ses
     @Override
     public void save(Session session) {
         RequestLocks locks = RequestLocks.current();
-        RequestLocks.ReadOnlyMode mode = locks == null ? null : locks.readOnlyMode(session);
-        if (mode == null) {
+        RequestLocks.ReadOnlyLoad readOnly = locks == null ? null : locks.readOnlyLoad(session);
+        if (readOnly == null) {
             delegate.save(session);
-        } else if (mode == RequestLocks.ReadOnlyMode.REFRESH_EXPIRY) {
-            refreshExpiry(session);
+        } else if (readOnly.mode() == RequestLocks.ReadOnlyMode.REFRESH_EXPIRY) {
+            refreshExpiry(session, readOnly.loadedId());
         }
     }
 
@@ -95,15 +95,17 @@ public class LockingSessionRepository implements SessionRepository<Session>, Ses
      * copy is loaded and saved instead of the request's own object, whose attribute changes are dropped. A session
      * whose id the request changed (a login) is saved whole, since dropping the new id would log the user out.
      */
-    private void refreshExpiry(Session session) {
-        Session stored = delegate.findById(session.getId());
-        if (stored == null) {
+    private void refreshExpiry(Session session, String loadedId) {
+        if (!session.getId().equals(loadedId)) {
             logger.warn("A read-only request changed its session id; saving the session with its new id");
             delegate.save(session);
             return;
         }
-        stored.setLastAccessedTime(session.getLastAccessedTime());
-        delegate.save(stored);
+        Session stored = delegate.findById(loadedId);
+        if (stored != null) { // null: another request deleted it meanwhile (a logout), and it stays deleted
+            stored.setLastAccessedTime(session.getLastAccessedTime());
+            delegate.save(stored);
+        }
     }
 
     @Override
@@ -172,8 +174,9 @@ public class LockingSessionRepository implements SessionRepository<Session>, Ses
             case PROCEED -> "proceeding without the lock";
         };
         return "Could not lock session " + e.maskedSessionId() + " for " + locks.description() + ": " + e.reason()
-                + " after " + e.waited().toMillis() + " ms and " + e.attempts() + " attempt(s)" + heldBy(id) + "; "
-                + outcome;
+                + " after " + e.waited().toMillis() + " ms and " + e.attempts() + " attempt(s)"
+                // Only a timeout has a holder worth naming; after a backend failure the look-up would wait again.
+                + (e.reason() == LockCouldNotBeAcquiredException.Reason.TIMEOUT ? heldBy(id) : "") + "; " + outcome;
     }
 
     /** Who holds the lock, for the failure's log line; best effort, never the token or the session id. */

@@ -34,7 +34,7 @@ public final class RequestLocks {
     private final Map<String, Held> held = new ConcurrentHashMap<>();
     private final Map<String, LockCouldNotBeAcquiredException> failures = new ConcurrentHashMap<>();
     // Identity, not equals: a session's id may change during the request (changeSessionId at login).
-    private final Map<Session, ReadOnlyMode> readOnlySessions = Collections.synchronizedMap(new IdentityHashMap<>());
+    private final Map<Session, ReadOnlyLoad> readOnlySessions = Collections.synchronizedMap(new IdentityHashMap<>());
     private volatile @Nullable AsyncContext listenedAsyncContext;
 
     private record Held(
@@ -119,12 +119,15 @@ public final class RequestLocks {
         held.put(sessionId, new Held(lock, renewal, activity, activities));
     }
 
+    /** A session loaded without its lock: how to save it, and the id it was loaded under. */
+    record ReadOnlyLoad(ReadOnlyMode mode, String loadedId) {}
+
     void markReadOnly(Session session, ReadOnlyMode mode) {
-        readOnlySessions.put(session, mode);
+        readOnlySessions.put(session, new ReadOnlyLoad(mode, session.getId()));
     }
 
     @Nullable
-    ReadOnlyMode readOnlyMode(Session session) {
+    ReadOnlyLoad readOnlyLoad(Session session) {
         return readOnlySessions.get(session);
     }
 

@@ -1,0 +1,153 @@
+package io.sessionlocking.spring.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sessionlocking.core.LockCouldNotBeAcquiredException;
+import io.sessionlocking.core.LockSettings;
+import io.sessionlocking.core.RecordingListener;
+import io.sessionlocking.core.SessionLock;
+import io.sessionlocking.core.SpinLockProvider;
+import io.sessionlocking.memory.InMemoryLockStore;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.session.MapSession;
+import org.springframework.session.MapSessionRepository;
+import org.springframework.session.Session;
+
+/** The decorator's per-request rules, on an in-memory repository and lock store. */
+class LockingSessionRepositoryTests {
+
+    private final MapSessionRepository sessions = new MapSessionRepository(new ConcurrentHashMap<>());
+    private final RecordingListener listener = new RecordingListener();
+    private final SpinLockProvider provider = new SpinLockProvider(
+            new InMemoryLockStore(),
+            LockSettings.builder()
+                    .timeout(Duration.ofMillis(50))
+                    .retryDelay(Duration.ofMillis(5))
+                    .build(),
+            listener);
+    private final String id = storedSession("counter", 1);
+
+    @AfterEach
+    void unbind() {
+        RequestLocks.restore(null);
+    }
+
+    @Test
+    void repeatedLoadsInOneRequestTakeTheLockOnce() {
+        RequestLocks request = bind(null);
+        LockingSessionRepository repository = repository(OnTimeout.FAIL);
+
+        assertThat(repository.findById(id)).isNotNull();
+        assertThat(repository.findById(id)).isNotNull();
+
+        assertThat(listener.acquired).hasSize(1);
+        request.releaseAll();
+        assertThat(listener.released).hasSize(1);
+    }
+
+    @Test
+    void unknownAndMalformedIdsTakeNoLock() {
+        bind(null);
+        LockingSessionRepository repository = repository(OnTimeout.FAIL);
+
+        assertThat(repository.findById("no-such-session-id")).isNull();
+        assertThat(repository.findById("{bad id}")).isNull();
+        assertThat(listener.acquired).isEmpty();
+    }
+
+    @Test
+    void aRequestThatFailedToLockNeverWaitsTwice() {
+        SessionLock held = provider.acquire(id);
+        bind(null);
+        LockingSessionRepository repository = repository(OnTimeout.FAIL);
+
+        assertThatThrownBy(() -> repository.findById(id)).isInstanceOf(LockCouldNotBeAcquiredException.class);
+        assertThatThrownBy(() -> repository.findById(id)).isInstanceOf(LockCouldNotBeAcquiredException.class);
+
+        assertThat(listener.failed).as("one wait, one failure").hasSize(1);
+        held.release();
+    }
+
+    @Test
+    void readOnlyOnTimeoutDiscardsEveryWrite() {
+        SessionLock held = provider.acquire(id);
+        bind(null);
+        LockingSessionRepository repository = repository(OnTimeout.READ_ONLY);
+
+        Session session = repository.findById(id);
+        session.setAttribute("counter", 99);
+        repository.save(session);
+
+        assertThat(sessions.findById(id).<Integer>getAttribute("counter")).isEqualTo(1);
+        held.release();
+    }
+
+    @Test
+    void readOnlyRequestRefreshesExpiryButDropsAttributeWrites() {
+        bind("bot");
+        LockingSessionRepository repository = repository(OnTimeout.FAIL);
+        Session session = repository.findById(id);
+        java.time.Instant later = session.getLastAccessedTime().plusSeconds(60);
+
+        session.setAttribute("counter", 99);
+        session.setLastAccessedTime(later);
+        repository.save(session);
+
+        Session stored = sessions.findById(id);
+        assertThat(stored.<Integer>getAttribute("counter")).isEqualTo(1);
+        assertThat(stored.getLastAccessedTime()).isEqualTo(later);
+        assertThat(listener.acquired).as("read-only requests take no lock").isEmpty();
+    }
+
+    @Test
+    void readOnlyRefreshDoesNotResurrectASessionDeletedMeanwhile() {
+        bind("bot");
+        LockingSessionRepository repository = repository(OnTimeout.FAIL);
+        Session session = repository.findById(id);
+
+        sessions.deleteById(id); // a concurrent logout
+        repository.save(session);
+
+        assertThat(sessions.findById(id)).isNull();
+    }
+
+    @Test
+    void readOnlyRequestThatChangesTheIdKeepsTheNewId() {
+        bind("bot");
+        LockingSessionRepository repository = repository(OnTimeout.FAIL);
+        Session session = repository.findById(id);
+
+        String newId = session.changeSessionId();
+        repository.save(session);
+
+        assertThat(sessions.findById(newId)).isNotNull();
+    }
+
+    @Test
+    void outsideARequestNothingIsLocked() {
+        LockingSessionRepository repository = repository(OnTimeout.FAIL);
+        assertThat(repository.findById(id)).isNotNull();
+        assertThat(listener.acquired).isEmpty();
+    }
+
+    private LockingSessionRepository repository(OnTimeout onTimeout) {
+        return new LockingSessionRepository(sessions, provider, null, onTimeout);
+    }
+
+    private RequestLocks bind(String readOnlyReason) {
+        RequestLocks request = new RequestLocks(readOnlyReason, "POST", "/cart");
+        RequestLocks.bind(request);
+        return request;
+    }
+
+    private String storedSession(String attribute, Object value) {
+        MapSession session = new MapSession();
+        session.setAttribute(attribute, value);
+        sessions.save(session);
+        return session.getId();
+    }
+}
