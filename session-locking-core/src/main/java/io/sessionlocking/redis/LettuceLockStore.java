@@ -22,11 +22,14 @@ import org.jspecify.annotations.Nullable;
  * <h2>Storage details</h2>
  *
  * <ul>
- *   <li>Key {@code <namespace>:lock:{<sessionId>}}, a string holding the owner's 128-bit random token, with a TTL.
+ *   <li>Key {@code <namespace>:lock:{<sessionId>}}, a string with a TTL holding the owner's value: a 128-bit random
+ *       token as 32 hex characters, then optionally a space and the holder's description (node, method, path, since;
+ *       never the session id). The whole value is compared, so only the random token makes it unique.
  *   <li>Acquire: {@code SET key token NX PX ttl}, one atomic command.
  *   <li>Release: {@code EVALSHA} of {@link LockScripts#RELEASE} (compare-and-delete).
  *   <li>Extend: {@code EVALSHA} of {@link LockScripts#EXTEND} (compare-and-{@code PEXPIRE}).
  *   <li>Held: {@code GET key}, compared in the client.
+ *   <li>Describe (operators only): {@code EVALSHA} of {@link LockScripts#DESCRIBE}, the value and {@code PTTL} together.
  * </ul>
  *
  * Scripts are sent by SHA; on {@code NOSCRIPT} (a restarted or flushed server) the script is sent once with {@code
