@@ -15,17 +15,20 @@ import org.jspecify.annotations.Nullable;
  * {@link LockSettings.Backoff backoff}, and tries again until it wins or its deadline passes.
  *
  * <p>Timing guarantees: {@link #acquire} returns or throws no later than about {@code timeout + min(commandTimeout,
- * 10 ms)} after it was called, whatever the backend does, because every pause ends at the deadline and every backend
+ * 50 ms)} after it was called, whatever the backend does, because every pause ends at the deadline and every backend
  * call is bounded by the time left (at least {@value #MIN_CALL_TIMEOUT_MILLIS} ms, so that the last attempt is not
  * doomed). Backend failures are retried like a held lock until the deadline, so a Redis restart during a wait is
- * survived; if the last attempt failed the reason is {@link Reason#BACKEND_UNAVAILABLE}, otherwise {@link
- * Reason#TIMEOUT}.
+ * survived.
+ *
+ * <p>The failure reason is {@link Reason#BACKEND_UNAVAILABLE} when the backend was failing at the end: the last two
+ * attempts failed, or it never answered at all. A single slow reply at the deadline after the lock was seen held is a
+ * {@link Reason#TIMEOUT}: the lock was busy, the backend was not down.
  *
  * <p>This class is thread-safe; one instance serves the whole application.
  */
 public final class SpinLockProvider implements SessionLockProvider {
 
-    static final long MIN_CALL_TIMEOUT_MILLIS = 10;
+    static final long MIN_CALL_TIMEOUT_MILLIS = 50;
     private static final long MIN_CALL_TIMEOUT_NANOS =
             Duration.ofMillis(MIN_CALL_TIMEOUT_MILLIS).toNanos();
 
@@ -84,9 +87,11 @@ public final class SpinLockProvider implements SessionLockProvider {
         // The stored value is the random token followed by the holder's description; only the token makes it unique.
         String token = LockTokens.next() + holderSuffix;
         int attempts = 0;
+        int failuresInARow = 0;
+        boolean answered = false;
+        LockStoreException lastError = null;
         while (true) {
             attempts++;
-            LockStoreException lastError = null;
             long callTimeout =
                     Math.min(commandTimeoutNanos, Math.max(deadline - clock.nanoTime(), MIN_CALL_TIMEOUT_NANOS));
             try {
@@ -97,9 +102,12 @@ public final class SpinLockProvider implements SessionLockProvider {
                             new SessionLockListener.Acquired(masked, Duration.ofNanos(acquiredAt - start), tries)));
                     return new SpinSessionLock(store, key, token, masked, acquiredAt, settings, listener, clock);
                 }
+                answered = true;
+                failuresInARow = 0;
             } catch (LockStoreException e) {
                 // The outcome is unknown: the store cleans up behind this token, which is therefore never reused.
                 lastError = e;
+                failuresInARow++;
                 token = LockTokens.next() + holderSuffix;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -107,12 +115,13 @@ public final class SpinLockProvider implements SessionLockProvider {
             }
             long now = clock.nanoTime();
             if (now - deadline >= 0) {
+                boolean backendDown = failuresInARow >= 2 || (failuresInARow == 1 && !answered);
                 throw fail(
-                        lastError != null ? Reason.BACKEND_UNAVAILABLE : Reason.TIMEOUT,
+                        backendDown ? Reason.BACKEND_UNAVAILABLE : Reason.TIMEOUT,
                         start,
                         attempts,
                         masked,
-                        lastError);
+                        failuresInARow > 0 ? lastError : null);
             }
             try {
                 clock.sleep(Math.min(delays.nextDelayNanos(attempts), deadline - now));

@@ -80,18 +80,47 @@ class SpinLockProviderTests {
     }
 
     @Test
+    void aSlowLastReplyAfterTheLockWasSeenHeldIsATimeoutNotAnOutage() {
+        new SpinLockProvider(memory, LockSettings.defaults(), SessionLockListener.NONE, clock).acquire(SESSION);
+        LockSettings settings = LockSettings.builder()
+                .retryDelay(Duration.ofMillis(10))
+                .timeout(Duration.ofMillis(30))
+                .build();
+        LockStore slowAtTheEnd = new ForwardingLockStore(memory) {
+            @Override
+            public boolean tryAcquire(String key, String token, Duration ttl, Duration timeout)
+                    throws InterruptedException {
+                if (clock.now >= Duration.ofMillis(30).toNanos()) {
+                    throw new LockStoreException("Redis did not answer within 50 ms");
+                }
+                return super.tryAcquire(key, token, ttl, timeout);
+            }
+        };
+
+        assertThatThrownBy(() -> new SpinLockProvider(slowAtTheEnd, settings, listener, clock).acquire(SESSION))
+                .isInstanceOfSatisfying(
+                        LockCouldNotBeAcquiredException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.TIMEOUT));
+    }
+
+    @Test
     void backendCallsAreBoundedByTheTimeLeft() {
         FailingStore failing = new FailingStore();
         LockSettings settings = LockSettings.builder()
-                .retryDelay(Duration.ofMillis(10))
-                .timeout(Duration.ofMillis(25))
+                .retryDelay(Duration.ofMillis(60))
+                .timeout(Duration.ofMillis(200))
                 .commandTimeout(Duration.ofSeconds(2))
                 .build();
         assertThatThrownBy(() -> new SpinLockProvider(failing, settings, listener, clock).acquire(SESSION))
                 .isInstanceOf(LockCouldNotBeAcquiredException.class);
+        // The time left, but never less than 50 ms, so that the attempt at the deadline can still succeed.
         assertThat(failing.timeouts)
                 .containsExactly(
-                        Duration.ofMillis(25), Duration.ofMillis(15), Duration.ofMillis(10), Duration.ofMillis(10));
+                        Duration.ofMillis(200),
+                        Duration.ofMillis(140),
+                        Duration.ofMillis(80),
+                        Duration.ofMillis(50),
+                        Duration.ofMillis(50));
     }
 
     @Test
