@@ -1,6 +1,6 @@
 package io.sessionlocking.core;
 
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The engine's source of time and way to pause, injected so that tests can move time without sleeping.
@@ -8,7 +8,10 @@ import java.util.concurrent.TimeUnit;
  */
 public interface LockClock {
 
-    /** The JVM's monotonic clock and {@link Thread#sleep}. */
+    /**
+     * The JVM's monotonic clock; pauses park the thread, so that {@link java.util.concurrent.locks.LockSupport#unpark}
+     * ends them early (a released lock wakes the next local waiter).
+     */
     LockClock SYSTEM = new LockClock() {
         @Override
         public long nanoTime() {
@@ -17,13 +20,21 @@ public interface LockClock {
 
         @Override
         public void sleep(long nanos) throws InterruptedException {
-            TimeUnit.NANOSECONDS.sleep(nanos);
+            if (nanos > 0) {
+                LockSupport.parkNanos(this, nanos);
+            }
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
         }
     };
 
     /** Monotonic time in nanoseconds, comparable only to other values of the same clock. */
     long nanoTime();
 
-    /** Pauses the calling thread for about {@code nanos}; returns at once for {@code nanos <= 0}. */
+    /**
+     * Pauses the calling thread for at most about {@code nanos}; it may return earlier (woken, or spuriously), and
+     * callers re-check their state. Returns at once for {@code nanos <= 0}.
+     */
     void sleep(long nanos) throws InterruptedException;
 }

@@ -24,6 +24,11 @@ import org.jspecify.annotations.Nullable;
  * attempts failed, or it never answered at all. A single slow reply at the deadline after the lock was seen held is a
  * {@link Reason#TIMEOUT}: the lock was busy, the backend was not down.
  *
+ * <p>Fairness: within this JVM the waiters of a session queue in arrival order; only the oldest polls the backend,
+ * and a lock released by this JVM wakes it at once ({@link LocalWaiters}). A request never overtakes an older one of
+ * the same JVM, and a hot session costs the backend one poller per JVM rather than one per waiting request. Between
+ * JVMs the first {@code SET NX} to arrive wins.
+ *
  * <p>This class is thread-safe; one instance serves the whole application.
  */
 public final class SpinLockProvider implements SessionLockProvider {
@@ -38,7 +43,7 @@ public final class SpinLockProvider implements SessionLockProvider {
     private final LockClock clock;
     private final LockKeys keys;
     private final RetryDelays delays;
-    private final WaiterLimit waiters;
+    private final LocalWaiters waiters;
 
     public SpinLockProvider(LockStore store, LockSettings settings) {
         this(store, settings, SessionLockListener.NONE, LockClock.SYSTEM);
@@ -55,7 +60,7 @@ public final class SpinLockProvider implements SessionLockProvider {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.keys = new LockKeys(settings.keyNamespace());
         this.delays = new RetryDelays(settings);
-        this.waiters = new WaiterLimit(settings.maxWaitersPerSession());
+        this.waiters = new LocalWaiters(settings.maxWaitersPerSession());
     }
 
     @Override
@@ -70,17 +75,18 @@ public final class SpinLockProvider implements SessionLockProvider {
         String key = keys.lockKey(sessionId);
         String masked = SessionIds.mask(sessionId);
         long start = clock.nanoTime();
-        if (!waiters.tryEnter(key)) {
+        LocalWaiters.Waiter me = waiters.enter(key);
+        if (me == null) {
             throw fail(Reason.TOO_MANY_WAITERS, start, 0, masked, null);
         }
         try {
-            return spin(key, masked, start, suffix);
+            return spin(key, masked, start, suffix, me);
         } finally {
-            waiters.leave(key);
+            waiters.leave(key, me);
         }
     }
 
-    private SessionLock spin(String key, String masked, long start, String holderSuffix) {
+    private SessionLock spin(String key, String masked, long start, String holderSuffix, LocalWaiters.Waiter me) {
         long deadline = start + settings.timeout().toNanos();
         long ttlNanos = settings.lockTtl().toNanos();
         long commandTimeoutNanos = settings.commandTimeout().toNanos();
@@ -91,27 +97,40 @@ public final class SpinLockProvider implements SessionLockProvider {
         boolean answered = false;
         LockStoreException lastError = null;
         while (true) {
-            attempts++;
-            long callTimeout =
-                    Math.min(commandTimeoutNanos, Math.max(deadline - clock.nanoTime(), MIN_CALL_TIMEOUT_NANOS));
-            try {
-                if (store.tryAcquire(key, token, Duration.ofNanos(ttlNanos), Duration.ofNanos(callTimeout))) {
-                    long acquiredAt = clock.nanoTime();
-                    int tries = attempts;
-                    listener.notify(l -> l.onAcquired(
-                            new SessionLockListener.Acquired(masked, Duration.ofNanos(acquiredAt - start), tries)));
-                    return new SpinSessionLock(store, key, token, masked, acquiredAt, settings, listener, clock);
+            // Only the oldest local waiter polls the backend; the others wait for their turn (see LocalWaiters).
+            boolean myTurn = waiters.isFirst(key, me);
+            if (myTurn) {
+                attempts++;
+                long callTimeout =
+                        Math.min(commandTimeoutNanos, Math.max(deadline - clock.nanoTime(), MIN_CALL_TIMEOUT_NANOS));
+                try {
+                    if (store.tryAcquire(key, token, Duration.ofNanos(ttlNanos), Duration.ofNanos(callTimeout))) {
+                        long acquiredAt = clock.nanoTime();
+                        int tries = attempts;
+                        listener.notify(l -> l.onAcquired(
+                                new SessionLockListener.Acquired(masked, Duration.ofNanos(acquiredAt - start), tries)));
+                        return new SpinSessionLock(
+                                store,
+                                key,
+                                token,
+                                masked,
+                                acquiredAt,
+                                settings,
+                                listener,
+                                clock,
+                                () -> waiters.wakeFirst(key));
+                    }
+                    answered = true;
+                    failuresInARow = 0;
+                } catch (LockStoreException e) {
+                    // The outcome is unknown: the store cleans up behind this token, which is therefore never reused.
+                    lastError = e;
+                    failuresInARow++;
+                    token = LockTokens.next() + holderSuffix;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw fail(Reason.INTERRUPTED, start, attempts, masked, e);
                 }
-                answered = true;
-                failuresInARow = 0;
-            } catch (LockStoreException e) {
-                // The outcome is unknown: the store cleans up behind this token, which is therefore never reused.
-                lastError = e;
-                failuresInARow++;
-                token = LockTokens.next() + holderSuffix;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw fail(Reason.INTERRUPTED, start, attempts, masked, e);
             }
             long now = clock.nanoTime();
             if (now - deadline >= 0) {
@@ -123,8 +142,12 @@ public final class SpinLockProvider implements SessionLockProvider {
                         masked,
                         failuresInARow > 0 ? lastError : null);
             }
+            // A waiter whose turn has not come checks again after one retry delay, or when woken.
+            long pause = myTurn
+                    ? delays.nextDelayNanos(attempts)
+                    : settings.retryDelay().toNanos();
             try {
-                clock.sleep(Math.min(delays.nextDelayNanos(attempts), deadline - now));
+                clock.sleep(Math.min(pause, deadline - now));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw fail(Reason.INTERRUPTED, start, attempts, masked, e);

@@ -19,6 +19,7 @@ final class SpinSessionLock implements SessionLock {
     private final LockSettings settings;
     private final SafeListener listener;
     private final LockClock clock;
+    private final Runnable afterRelease;
 
     private final AtomicBoolean released = new AtomicBoolean();
     private volatile boolean releaseResult;
@@ -31,7 +32,8 @@ final class SpinSessionLock implements SessionLock {
             long acquiredAtNanos,
             LockSettings settings,
             SafeListener listener,
-            LockClock clock) {
+            LockClock clock,
+            Runnable afterRelease) {
         this.store = store;
         this.key = key;
         this.token = token;
@@ -40,6 +42,7 @@ final class SpinSessionLock implements SessionLock {
         this.settings = settings;
         this.listener = listener;
         this.clock = clock;
+        this.afterRelease = afterRelease;
     }
 
     @Override
@@ -79,6 +82,9 @@ final class SpinSessionLock implements SessionLock {
         } catch (LockStoreException e) {
             listener.notify(l -> l.onReleaseFailed(new SessionLockListener.Released(maskedSessionId, held), e));
             return false;
+        } finally {
+            // The next waiter of this JVM polls now instead of after its pause.
+            afterRelease.run();
         }
         releaseResult = deleted;
         if (deleted) {

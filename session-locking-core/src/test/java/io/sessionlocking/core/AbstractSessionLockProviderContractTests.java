@@ -412,6 +412,36 @@ public abstract class AbstractSessionLockProviderContractTests {
         assertThat(listener.lost).hasSize(1);
     }
 
+    @Test
+    void waitersOfOneJvmGetTheLockInArrivalOrderAndNewcomersQueueBehindThem() throws Exception {
+        String sessionId = newSessionId();
+        SessionLockProvider provider = new SpinLockProvider(
+                newStore(), settings().retryDelay(Duration.ofMillis(10)).build());
+        List<Integer> order = java.util.Collections.synchronizedList(new ArrayList<>());
+        ExecutorService executor = executor(3);
+        List<Future<?>> waiters = new ArrayList<>();
+
+        SessionLock holder = provider.acquire(sessionId);
+        for (int i = 1; i <= 3; i++) {
+            int number = i;
+            waiters.add(executor.submit(() -> {
+                try (SessionLock lock = provider.acquire(sessionId)) {
+                    order.add(number);
+                }
+                return null;
+            }));
+            await().atMost(Duration.ofSeconds(10)).until(() -> provider.waitingCount() == number);
+        }
+        holder.release();
+        try (SessionLock newcomer = provider.acquire(sessionId)) {
+            order.add(4); // arrived last, so it must come last, although it asked right after the release
+        }
+        for (Future<?> waiter : waiters) {
+            waiter.get(30, TimeUnit.SECONDS);
+        }
+        assertThat(order).containsExactly(1, 2, 3, 4);
+    }
+
     /** Detects two holders inside the critical section at once, around a deliberately non-atomic counter. */
     static final class OverlapDetector {
 
