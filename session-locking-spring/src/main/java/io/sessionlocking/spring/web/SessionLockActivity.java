@@ -18,8 +18,39 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class SessionLockActivity {
 
-    /** One waiting or holding request. */
-    public record Entry(String maskedSessionId, String method, String path, long startedNanos) {
+    /**
+     * One waiting or holding request. Compared by identity, not by value: two requests of one session that started in
+     * the same nanosecond are still two entries.
+     */
+    public static final class Entry {
+
+        private final String maskedSessionId;
+        private final String method;
+        private final String path;
+        private final long startedNanos;
+
+        Entry(String maskedSessionId, String method, String path, long startedNanos) {
+            this.maskedSessionId = maskedSessionId;
+            this.method = method;
+            this.path = path;
+            this.startedNanos = startedNanos;
+        }
+
+        public String maskedSessionId() {
+            return maskedSessionId;
+        }
+
+        public String method() {
+            return method;
+        }
+
+        public String path() {
+            return path;
+        }
+
+        public long startedNanos() {
+            return startedNanos;
+        }
 
         /** How long it has been waiting or holding. */
         public Duration age() {
