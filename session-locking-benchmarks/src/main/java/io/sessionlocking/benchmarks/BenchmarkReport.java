@@ -150,27 +150,18 @@ public final class BenchmarkReport {
         md.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
         Uncontended raw = uncontended.isEmpty() ? null : uncontended.get(0);
         for (Uncontended row : uncontended) {
-            md.append("| ")
-                    .append(row.name())
-                    .append(" | ")
-                    .append(row.iterations())
-                    .append(" | ")
-                    .append(fmt0(row.opsPerSecond()))
-                    .append(" | ")
-                    .append(fmt1(row.p50Micros()))
-                    .append(" | ")
-                    .append(fmt1(row.p99Micros()))
-                    .append(" | ")
-                    .append(fmt0(row.maxMicros()))
-                    .append(" | ")
-                    .append(row.redisCommandsPerOp() > 0 ? fmt2(row.redisCommandsPerOp()) : "–")
-                    .append(" | ")
-                    .append(times(raw.opsPerSecond() / row.opsPerSecond()))
-                    .append(" | ")
-                    .append(times(row.p50Micros() / raw.p50Micros()))
-                    .append(" | ")
-                    .append(times(row.p99Micros() / raw.p99Micros()))
-                    .append(" |\n");
+            row(
+                    md,
+                    row.name(),
+                    String.valueOf(row.iterations()),
+                    fmt0(row.opsPerSecond()),
+                    fmt1(row.p50Micros()),
+                    fmt1(row.p99Micros()),
+                    fmt0(row.maxMicros()),
+                    row.redisCommandsPerOp() > 0 ? fmt2(row.redisCommandsPerOp()) : "–",
+                    times(raw.opsPerSecond() / row.opsPerSecond()),
+                    times(row.p50Micros() / raw.p50Micros()),
+                    times(row.p99Micros() / raw.p99Micros()));
         }
 
         md.append("\n### 2. Contention: T threads on ONE session, each acquire → critical section → release\n\n");
@@ -186,39 +177,23 @@ public final class BenchmarkReport {
                         + "| Redis cmds/s | sections per thread min–max |\n");
         md.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
         for (Contention row : contention) {
-            md.append("| ")
-                    .append(row.strategy())
-                    .append(" | ")
-                    .append(row.threads())
-                    .append(" | ")
-                    .append(fmt0(row.sectionsPerSecond()))
-                    .append(" | ")
-                    .append(times(row.sectionsPerSecond() / row.idealSectionsPerSecond()))
-                    .append(" | ")
-                    .append(fmt0(row.handOffsPerSecond()))
-                    .append(" | ")
-                    .append(fmt2(row.waitP50Millis()))
-                    .append(" | ")
-                    .append(fmt1(row.waitP99Millis()))
-                    .append(" | ")
-                    .append(fmt1(row.waitMaxMillis()))
-                    .append(" | ")
-                    .append(fmt1(row.longestUnfinishedWaitMillis()))
-                    .append(" | ")
-                    .append(row.failures())
-                    .append(" | ")
-                    .append(fmt2(row.attemptsPerAcquisition()))
-                    .append(" | ")
-                    .append(fmt2(row.redisCommandsPerSection()))
-                    .append(" | ")
-                    .append(times(row.redisCommandsPerSection() / 2.0))
-                    .append(" | ")
-                    .append(fmt0(row.redisCommandsPerSecond()))
-                    .append(" | ")
-                    .append(row.minSectionsPerThread())
-                    .append("–")
-                    .append(row.maxSectionsPerThread())
-                    .append(" |\n");
+            row(
+                    md,
+                    row.strategy(),
+                    String.valueOf(row.threads()),
+                    fmt0(row.sectionsPerSecond()),
+                    times(row.sectionsPerSecond() / row.idealSectionsPerSecond()),
+                    fmt0(row.handOffsPerSecond()),
+                    fmt2(row.waitP50Millis()),
+                    fmt1(row.waitP99Millis()),
+                    fmt1(row.waitMaxMillis()),
+                    fmt1(row.longestUnfinishedWaitMillis()),
+                    String.valueOf(row.failures()),
+                    fmt2(row.attemptsPerAcquisition()),
+                    fmt2(row.redisCommandsPerSection()),
+                    times(row.redisCommandsPerSection() / 2.0),
+                    fmt0(row.redisCommandsPerSecond()),
+                    row.minSectionsPerThread() + "–" + row.maxSectionsPerThread());
         }
         long violations =
                 contention.stream().mapToLong(Contention::exclusionViolations).sum();
@@ -231,27 +206,26 @@ public final class BenchmarkReport {
         md.append("|---|--:|--:|--:|--:|--:|--:|\n");
         ManySessions rawMany = manySessions.isEmpty() ? null : manySessions.get(0);
         for (ManySessions row : manySessions) {
-            md.append("| ")
-                    .append(row.name())
-                    .append(" | ")
-                    .append(row.threads())
-                    .append(" | ")
-                    .append(fmt0(row.opsPerSecond()))
-                    .append(" | ")
-                    .append(fmt1(row.p50Micros()))
-                    .append(" | ")
-                    .append(fmt1(row.p99Micros()))
-                    .append(" | ")
-                    .append(fmt2(row.redisCommandsPerOp()))
-                    .append(" | ")
-                    .append(times(row.opsPerSecond() / rawMany.opsPerSecond()))
-                    .append(" |\n");
+            row(
+                    md,
+                    row.name(),
+                    String.valueOf(row.threads()),
+                    fmt0(row.opsPerSecond()),
+                    fmt1(row.p50Micros()),
+                    fmt1(row.p99Micros()),
+                    fmt2(row.redisCommandsPerOp()),
+                    times(row.opsPerSecond() / rawMany.opsPerSecond()));
         }
 
         md.append("\n### Ratios\n\n| ratio | value |\n|---|--:|\n");
         ratios().forEach((name, value) ->
                 md.append("| ").append(name).append(" | ").append(times(value)).append(" |\n"));
         return md.toString();
+    }
+
+    /** One Markdown table row of the given cells. */
+    private static void row(StringBuilder md, String... cells) {
+        md.append("| ").append(String.join(" | ", cells)).append(" |\n");
     }
 
     private static String fmt0(double value) {
