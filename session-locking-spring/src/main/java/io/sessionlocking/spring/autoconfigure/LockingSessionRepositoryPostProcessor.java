@@ -2,6 +2,7 @@ package io.sessionlocking.spring.autoconfigure;
 
 import io.sessionlocking.core.SessionLockProvider;
 import io.sessionlocking.spring.web.LockRenewer;
+import io.sessionlocking.spring.web.LockWaitObserver;
 import io.sessionlocking.spring.web.LockingSessionRepository;
 import io.sessionlocking.spring.web.SessionLockActivity;
 import io.sessionlocking.spring.web.SessionLockingRepository;
@@ -31,6 +32,7 @@ final class LockingSessionRepositoryPostProcessor implements BeanPostProcessor {
     private final ObjectProvider<LockRenewer> renewer;
     private final ObjectProvider<SessionLockingProperties> properties;
     private final ObjectProvider<SessionLockActivity> activity;
+    private final ObjectProvider<LockWaitObserver> waitObserver;
     private final String nodeName;
 
     LockingSessionRepositoryPostProcessor(
@@ -38,11 +40,13 @@ final class LockingSessionRepositoryPostProcessor implements BeanPostProcessor {
             ObjectProvider<LockRenewer> renewer,
             ObjectProvider<SessionLockingProperties> properties,
             ObjectProvider<SessionLockActivity> activity,
+            ObjectProvider<LockWaitObserver> waitObserver,
             String nodeName) {
         this.provider = provider;
         this.renewer = renewer;
         this.properties = properties;
         this.activity = activity;
+        this.waitObserver = waitObserver;
         this.nodeName = nodeName;
     }
 
@@ -57,7 +61,8 @@ final class LockingSessionRepositoryPostProcessor implements BeanPostProcessor {
                 renewer.getIfAvailable(),
                 properties.getObject().getOnTimeout(),
                 activity.getIfAvailable(),
-                nodeName);
+                nodeName,
+                waitObserver.getIfAvailable(() -> LockWaitObserver.NONE));
         ProxyFactory factory = new ProxyFactory(bean);
         factory.setProxyTargetClass(!Modifier.isFinal(bean.getClass().getModifiers()));
         factory.addInterface(SessionLockingRepository.class);

@@ -11,6 +11,7 @@ import io.sessionlocking.redisson.RedissonLockStore;
 import io.sessionlocking.spring.actuate.SessionLockStatistics;
 import io.sessionlocking.spring.web.LockFailureResponse;
 import io.sessionlocking.spring.web.LockRenewer;
+import io.sessionlocking.spring.web.LockWaitObserver;
 import io.sessionlocking.spring.web.NodeNames;
 import io.sessionlocking.spring.web.RequestRulesDecider;
 import io.sessionlocking.spring.web.SessionLockActivity;
@@ -165,12 +166,14 @@ public final class SessionLockingAutoConfiguration {
                 ObjectProvider<LockRenewer> renewer,
                 ObjectProvider<SessionLockingProperties> properties,
                 ObjectProvider<SessionLockActivity> activity,
+                ObjectProvider<LockWaitObserver> waitObserver,
                 Environment environment) {
             return new LockingSessionRepositoryPostProcessor(
                     provider,
                     renewer,
                     properties,
                     activity,
+                    waitObserver,
                     NodeNames.of(environment.getProperty("spring.application.name", "")));
         }
 

@@ -39,18 +39,20 @@ public class LockingSessionRepository implements SessionRepository<Session>, Ses
     private final OnTimeout onTimeout;
     private final @Nullable SessionLockActivity activity;
     private final String nodeName;
+    private final LockWaitObserver waitObserver;
 
     public LockingSessionRepository(
             SessionRepository<? extends Session> delegate,
             SessionLockProvider provider,
             @Nullable LockRenewer renewer,
             OnTimeout onTimeout) {
-        this(delegate, provider, renewer, onTimeout, null, NodeNames.local());
+        this(delegate, provider, renewer, onTimeout, null, NodeNames.local(), LockWaitObserver.NONE);
     }
 
     /**
      * @param activity where this node's waits and holds are recorded, or {@code null}
      * @param nodeName this node's name, stored with each lock so that any node can tell who holds it
+     * @param waitObserver what runs around each wait for a lock (e.g. a tracing span)
      */
     @SuppressWarnings("unchecked")
     public LockingSessionRepository(
@@ -59,13 +61,15 @@ public class LockingSessionRepository implements SessionRepository<Session>, Ses
             @Nullable LockRenewer renewer,
             OnTimeout onTimeout,
             @Nullable SessionLockActivity activity,
-            String nodeName) {
+            String nodeName,
+            LockWaitObserver waitObserver) {
         this.delegate = (SessionRepository<Session>) Objects.requireNonNull(delegate, "delegate");
         this.provider = Objects.requireNonNull(provider, "provider");
         this.renewer = renewer;
         this.onTimeout = Objects.requireNonNull(onTimeout, "onTimeout");
         this.activity = activity;
         this.nodeName = Objects.requireNonNull(nodeName, "nodeName");
+        this.waitObserver = Objects.requireNonNull(waitObserver, "waitObserver");
     }
 
     /** The repository this one decorates. */
@@ -135,7 +139,8 @@ public class LockingSessionRepository implements SessionRepository<Session>, Ses
         SessionLock lock;
         SessionLockActivity.Entry waiting = activity != null ? activity.startWaiting(masked, locks) : null;
         try {
-            lock = provider.acquire(id, HolderInfo.describe(nodeName, locks));
+            String holderInfo = HolderInfo.describe(nodeName, locks);
+            lock = waitObserver.observe(masked, () -> provider.acquire(id, holderInfo));
         } catch (LockCouldNotBeAcquiredException e) {
             locks.failed(id, e);
             logger.warn(failureMessage(e, locks, id));

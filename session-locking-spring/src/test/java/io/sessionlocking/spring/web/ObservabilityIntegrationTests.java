@@ -122,6 +122,12 @@ class ObservabilityIntegrationTests {
             assertThat(series(prometheus, "session_lock_lost_total", "backend=\"redis\""))
                     .isZero();
             assertThat(prometheus).contains("session_lock_waiting", "session_lock_active_seconds");
+            // Each wait is also an observation (a span when tracing is on), with the failure as its error.
+            assertThat(series(prometheus, "session_lock_wait_seconds_count", "error=\"none\""))
+                    .isEqualTo(6);
+            assertThat(series(
+                            prometheus, "session_lock_wait_seconds_count", "error=\"LockCouldNotBeAcquiredException\""))
+                    .isEqualTo(1);
 
             String health = node.send("GET", "/actuator/health", null).body();
             bodies.add(health);
