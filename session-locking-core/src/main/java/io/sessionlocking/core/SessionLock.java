@@ -32,7 +32,8 @@ public interface SessionLock extends AutoCloseable {
 
     /**
      * Deletes the lock if this handle still owns it. Idempotent: only the first call acts, later calls return its
-     * result. Never throws: a backend failure leaves the lock to expire at its TTL and returns {@code false}.
+     * result (a call racing the first one from another thread does not wait for it and may see {@code false}). Never
+     * throws: a backend failure leaves the lock to expire at its TTL and returns {@code false}.
      *
      * @return {@code true} when this call (or the first one) deleted the lock; {@code false} when it had been lost or
      *     could not be deleted
