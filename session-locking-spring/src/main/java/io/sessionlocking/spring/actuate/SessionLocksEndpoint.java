@@ -6,6 +6,7 @@ import io.sessionlocking.spring.web.HolderInfo;
 import io.sessionlocking.spring.web.SessionLockActivity;
 import io.sessionlocking.support.SessionIds;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -163,6 +164,6 @@ public class SessionLocksEndpoint {
         configuration.put("maxWaitersPerSession", settings.maxWaitersPerSession());
         configuration.put("commandTimeoutMs", settings.commandTimeout().toMillis());
         configuration.put("keyNamespace", settings.keyNamespace());
-        return Map.copyOf(configuration);
+        return Collections.unmodifiableMap(configuration);
     }
 }

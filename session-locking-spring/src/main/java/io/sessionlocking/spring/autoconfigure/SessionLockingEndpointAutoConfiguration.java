@@ -6,6 +6,7 @@ import io.sessionlocking.spring.actuate.SessionLockStatistics;
 import io.sessionlocking.spring.actuate.SessionLocksEndpoint;
 import io.sessionlocking.spring.actuate.SessionLocksHealthIndicator;
 import io.sessionlocking.spring.web.SessionLockActivity;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -36,21 +37,20 @@ public final class SessionLockingEndpointAutoConfiguration {
                 SessionLockActivity activity,
                 LockStore store,
                 SessionLockingProperties properties) {
-            return new SessionLocksEndpoint(
-                    provider,
-                    statistics,
-                    activity,
-                    Map.of(
-                            "handler", "locking",
-                            "backend", store.name(),
-                            "renew", properties.isRenew(),
-                            "onTimeout",
-                                    properties
-                                            .getOnTimeout()
-                                            .name()
-                                            .toLowerCase(Locale.ROOT)
-                                            .replace('_', '-'),
-                            "failureStatus", properties.getFailureStatus()));
+            return new SessionLocksEndpoint(provider, statistics, activity, endpointConfiguration(store, properties));
+        }
+
+        /** The Spring-side settings the endpoint reports, in a stable order. */
+        private static Map<String, Object> endpointConfiguration(LockStore store, SessionLockingProperties properties) {
+            Map<String, Object> configuration = new LinkedHashMap<>();
+            configuration.put("handler", "locking");
+            configuration.put("backend", store.name());
+            configuration.put("renew", properties.isRenew());
+            configuration.put(
+                    "onTimeout",
+                    properties.getOnTimeout().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+            configuration.put("failureStatus", properties.getFailureStatus());
+            return configuration;
         }
     }
 
