@@ -194,6 +194,7 @@ public final class SessionLockingAutoConfiguration {
                     new LockFailureResponse(properties.getFailureStatus(), properties.getRetryAfter()),
                     activity);
 
+            warnIfWritesBypassTheRepository(environment);
             FilterRegistrationBean<SessionLockFilter> registration = new FilterRegistrationBean<>(filter);
             registration.setName("sessionLockFilter");
             // Just outside Spring Session's filter, so that the release follows its last save.
@@ -212,6 +213,16 @@ public final class SessionLockingAutoConfiguration {
                 }
             }
             return null;
+        }
+
+        /** Immediate flushing writes attributes without the repository's save, so read-only requests could write. */
+        private static void warnIfWritesBypassTheRepository(Environment environment) {
+            String flushMode = environment.getProperty("spring.session.data.redis.flush-mode", "");
+            if (flushMode.replace("-", "_").equalsIgnoreCase("immediate")) {
+                logger.warn("spring.session.data.redis.flush-mode=immediate: sessions write each attribute change "
+                        + "directly, so requests served read-only by session-locking can still write attributes; "
+                        + "use the default flush mode (on-save) with read-only rules");
+            }
         }
 
         private static int sessionFilterOrder(Environment environment) {

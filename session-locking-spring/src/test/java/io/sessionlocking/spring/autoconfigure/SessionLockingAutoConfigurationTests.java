@@ -414,6 +414,13 @@ class SessionLockingAutoConfigurationTests {
                 .orElse(null);
     }
 
+    @Test
+    void immediateFlushModeIsFlaggedSinceReadOnlyWritesWouldBypassTheRepository(CapturedOutput output) {
+        runner.withPropertyValues("spring.session.data.redis.flush-mode=immediate")
+                .run(context -> assertThat(context).hasNotFailed());
+        assertThat(output).contains("spring.session.data.redis.flush-mode=immediate");
+    }
+
     @Configuration(proxyBeanMethods = false)
     static class MapRepositoryConfiguration {
 
