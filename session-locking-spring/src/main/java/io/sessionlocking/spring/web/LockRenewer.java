@@ -44,6 +44,9 @@ public final class LockRenewer implements AutoCloseable {
     public Renewal start(SessionLock lock) {
         Renewal renewal = new Renewal(lock, System.nanoTime());
         renewal.future = scheduler.scheduleAtFixedRate(renewal, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
+        if (renewal.cancelled) {
+            renewal.cancel(); // cancelled before the future was known: cancel it now
+        }
         return renewal;
     }
 
@@ -58,6 +61,7 @@ public final class LockRenewer implements AutoCloseable {
         private final SessionLock lock;
         private final long startedAtNanos;
         private volatile @Nullable ScheduledFuture<?> future;
+        private volatile boolean cancelled;
 
         private Renewal(SessionLock lock, long startedAtNanos) {
             this.lock = lock;
@@ -66,6 +70,10 @@ public final class LockRenewer implements AutoCloseable {
 
         @Override
         public void run() {
+            if (cancelled) {
+                cancel();
+                return;
+            }
             if (System.nanoTime() - startedAtNanos > maxHeldNanos) {
                 logger.warn("Stopped renewing the lock of session " + lock.maskedSessionId()
                         + ": held longer than the maximum request time");
@@ -84,8 +92,9 @@ public final class LockRenewer implements AutoCloseable {
             }
         }
 
-        /** Stops renewing; idempotent. */
+        /** Stops renewing; idempotent, and safe to call before the first run. */
         public void cancel() {
+            cancelled = true;
             ScheduledFuture<?> scheduled = future;
             if (scheduled != null) {
                 scheduled.cancel(false);
