@@ -34,6 +34,7 @@ import org.jspecify.annotations.Nullable;
 public final class SpinLockProvider implements SessionLockProvider {
 
     static final long MIN_CALL_TIMEOUT_MILLIS = 50;
+    static final int OWNERSHIP_CHECK_EVERY = 8;
     private static final long MIN_CALL_TIMEOUT_NANOS =
             Duration.ofMillis(MIN_CALL_TIMEOUT_MILLIS).toNanos();
 
@@ -94,6 +95,7 @@ public final class SpinLockProvider implements SessionLockProvider {
         String token = LockTokens.next() + holderSuffix;
         int attempts = 0;
         int failuresInARow = 0;
+        int refusals = 0;
         boolean answered = false;
         LockStoreException lastError = null;
         while (true) {
@@ -104,7 +106,8 @@ public final class SpinLockProvider implements SessionLockProvider {
                 long callTimeout =
                         Math.min(commandTimeoutNanos, Math.max(deadline - clock.nanoTime(), MIN_CALL_TIMEOUT_NANOS));
                 try {
-                    if (store.tryAcquire(key, token, Duration.ofNanos(ttlNanos), Duration.ofNanos(callTimeout))) {
+                    if (store.tryAcquire(key, token, Duration.ofNanos(ttlNanos), Duration.ofNanos(callTimeout))
+                            || ownsAfterRefusals(++refusals, key, token, callTimeout)) {
                         long acquiredAt = clock.nanoTime();
                         int tries = attempts;
                         listener.notify(l -> l.onAcquired(
@@ -153,6 +156,15 @@ public final class SpinLockProvider implements SessionLockProvider {
                 throw fail(Reason.INTERRUPTED, start, attempts, masked, e);
             }
         }
+    }
+
+    /**
+     * Whether a refused {@code SET NX} was refused because of this very token: a client that resends a command whose
+     * reply was lost in a reconnect (Lettuce does, at least once) gets "exists" for its own key, and would otherwise
+     * wait for itself until the deadline. Checked every {@value #OWNERSHIP_CHECK_EVERY} refusals, one {@code GET}.
+     */
+    private boolean ownsAfterRefusals(int refusals, String key, String token, long callTimeoutNanos) {
+        return refusals % OWNERSHIP_CHECK_EVERY == 0 && store.isHeld(key, token, Duration.ofNanos(callTimeoutNanos));
     }
 
     private LockCouldNotBeAcquiredException fail(

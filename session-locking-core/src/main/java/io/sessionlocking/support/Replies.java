@@ -33,15 +33,25 @@ public final class Replies {
     }
 
     /**
-     * Like {@link #awaitInterruptibly} for callers that cannot be interrupted: an interrupt ends the wait with a
-     * {@link LockStoreException} and leaves the thread's interrupt status set.
+     * Like {@link #awaitInterruptibly}, but an interrupt does not cut the wait short: releases, extensions and look-ups
+     * run on threads that may carry an interrupt (a waiter that gave up, a container's stuck-thread handling), and
+     * giving up on them would leave a lock to its TTL. The interrupt status is set again before returning.
      */
     public static <T> T await(CompletionStage<T> reply, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        boolean interrupted = false;
         try {
-            return awaitInterruptibly(reply, timeout);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LockStoreException("Interrupted while waiting for Redis", e);
+            while (true) {
+                try {
+                    return awaitInterruptibly(reply, Duration.ofNanos(Math.max(deadline - System.nanoTime(), 0)));
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

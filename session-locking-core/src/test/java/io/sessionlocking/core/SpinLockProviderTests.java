@@ -104,6 +104,22 @@ class SpinLockProviderTests {
     }
 
     @Test
+    void aSetWhoseReplyWasLostAndThatWasResentDoesNotLockTheRequestOutOfItsOwnLock() {
+        LockStore resent = new ForwardingLockStore(memory) {
+            @Override
+            public boolean tryAcquire(String key, String token, Duration ttl, Duration timeout)
+                    throws InterruptedException {
+                super.tryAcquire(key, token, ttl, timeout); // the first send ran; its reply was lost
+                return false; // the client resent it after reconnecting and got "exists"
+            }
+        };
+        SessionLock lock = new SpinLockProvider(resent, LockSettings.defaults(), listener, clock).acquire(SESSION);
+
+        assertThat(lock.isHeld()).isTrue();
+        assertThat(listener.acquired.get(0).attempts()).isEqualTo(SpinLockProvider.OWNERSHIP_CHECK_EVERY);
+    }
+
+    @Test
     void backendCallsAreBoundedByTheTimeLeft() {
         FailingStore failing = new FailingStore();
         LockSettings settings = LockSettings.builder()

@@ -14,13 +14,14 @@ import org.springframework.util.ClassUtils;
 
 /**
  * Chooses the lock backend in one place: {@code session-locking.backend} when set; otherwise Redisson when a {@code
- * RedissonClient} bean exists, else Redis (Lettuce) when a {@code LettuceConnectionFactory} bean exists, else memory.
+ * RedissonClient} bean exists, else Redis (Lettuce) when a {@code RedisConnectionFactory} bean exists, else memory.
  * One condition per backend asks it, so the choice never depends on the order configurations are read in.
  */
 final class BackendSelection {
 
     static final String PROPERTY = SessionLockingAutoConfiguration.PREFIX + ".backend";
     private static final String REDISSON_CLIENT = "org.redisson.api.RedissonClient";
+    private static final String CONNECTION_FACTORY = "org.springframework.data.redis.connection.RedisConnectionFactory";
     private static final String LETTUCE_FACTORY =
             "org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory";
 
@@ -40,7 +41,10 @@ final class BackendSelection {
         if (beans != null && hasBean(beans, REDISSON_CLIENT, context.getClassLoader())) {
             return Backend.REDISSON;
         }
-        if (beans != null && hasBean(beans, LETTUCE_FACTORY, context.getClassLoader())) {
+        // Any connection factory, not only one declared as Lettuce's: a bean method may well return the interface.
+        if (beans != null
+                && ClassUtils.isPresent(LETTUCE_FACTORY, context.getClassLoader())
+                && hasBean(beans, CONNECTION_FACTORY, context.getClassLoader())) {
             return Backend.REDIS;
         }
         return Backend.MEMORY;

@@ -38,6 +38,7 @@ import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.session.SessionRepository;
 import org.springframework.session.web.http.SessionRepositoryFilter;
@@ -83,6 +84,7 @@ public final class SessionLockingAutoConfiguration {
     @ConditionalOnClass(name = "org.redisson.api.RedissonClient")
     @Conditional(BackendSelection.OnRedisson.class)
     @ConditionalOnProperty(prefix = PREFIX, name = "handler", havingValue = "locking", matchIfMissing = true)
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
     static class RedissonBackendConfiguration {
 
         @Bean
@@ -96,13 +98,20 @@ public final class SessionLockingAutoConfiguration {
     @ConditionalOnClass({LettuceConnectionFactory.class, io.lettuce.core.RedisClient.class})
     @Conditional(BackendSelection.OnRedis.class)
     @ConditionalOnProperty(prefix = PREFIX, name = "handler", havingValue = "locking", matchIfMissing = true)
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
     static class LettuceBackendConfiguration {
 
         /** A connection of its own on the application's client, closed with the context. */
         @Bean(destroyMethod = "close")
         @ConditionalOnMissingBean(LockStore.class)
-        LettuceLockStores.Managed sessionLockConnection(LettuceConnectionFactory connectionFactory) {
-            return LettuceLockStores.connectWith(connectionFactory.getRequiredNativeClient());
+        LettuceLockStores.Managed sessionLockConnection(RedisConnectionFactory connectionFactory) {
+            if (!(connectionFactory instanceof LettuceConnectionFactory lettuce)) {
+                throw new IllegalStateException("session-locking.backend=redis runs on Lettuce, but the application's "
+                        + "RedisConnectionFactory is a "
+                        + connectionFactory.getClass().getName() + "; use Lettuce "
+                        + "(Spring Boot's default), provide a RedissonClient bean, or set session-locking.backend");
+            }
+            return LettuceLockStores.connectWith(lettuce.getRequiredNativeClient());
         }
 
         @Bean
@@ -115,6 +124,7 @@ public final class SessionLockingAutoConfiguration {
     @Configuration(proxyBeanMethods = false)
     @Conditional(BackendSelection.OnMemory.class)
     @ConditionalOnProperty(prefix = PREFIX, name = "handler", havingValue = "locking", matchIfMissing = true)
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
     static class MemoryBackendConfiguration {
 
         @Bean
@@ -181,7 +191,6 @@ public final class SessionLockingAutoConfiguration {
         FilterRegistrationBean<SessionLockFilter> sessionLockFilterRegistration(
                 SessionLockingProperties properties,
                 ObjectProvider<SessionLockDecider> customDeciders,
-                SessionLockActivity activity,
                 Environment environment) {
             SessionLockingProperties.ReadOnly readOnly = properties.getReadOnly();
             SessionLockDecider rules = new RequestRulesDecider(
@@ -191,8 +200,7 @@ public final class SessionLockingAutoConfiguration {
             customDeciders.orderedStream().forEach(deciders::add);
             SessionLockFilter filter = new SessionLockFilter(
                     request -> firstReason(deciders, request),
-                    new LockFailureResponse(properties.getFailureStatus(), properties.getRetryAfter()),
-                    activity);
+                    new LockFailureResponse(properties.getFailureStatus(), properties.getRetryAfter()));
 
             warnIfWritesBypassTheRepository(environment);
             FilterRegistrationBean<SessionLockFilter> registration = new FilterRegistrationBean<>(filter);
@@ -226,9 +234,15 @@ public final class SessionLockingAutoConfiguration {
         }
 
         private static int sessionFilterOrder(Environment environment) {
-            return Binder.get(environment)
+            int order = Binder.get(environment)
                     .bind("spring.session.servlet.filter-order", Integer.class)
                     .orElse(SessionRepositoryFilter.DEFAULT_ORDER);
+            if (order == Integer.MIN_VALUE) {
+                // Nothing can run outside it: the release would come before Spring Session's last save.
+                throw new IllegalStateException("spring.session.servlet.filter-order is Integer.MIN_VALUE; session "
+                        + "locking needs its filter to run just outside Spring Session's, so use a higher order");
+            }
+            return order;
         }
 
         private static Set<jakarta.servlet.DispatcherType> sessionFilterDispatcherTypes(Environment environment) {

@@ -126,8 +126,11 @@ public class SessionLockingProperties {
         /** HTTP methods served read-only. */
         private Set<String> methods = new LinkedHashSet<>(List.of("HEAD", "OPTIONS", "TRACE"));
 
-        /** Path patterns (PathPattern syntax) of requests served read-only. */
-        private List<String> paths = new ArrayList<>();
+        /**
+         * Path patterns (PathPattern syntax) of requests served read-only. Actuator's default base path is included,
+         * so that an operator's look-up of a session never waits for, or holds, that session's lock.
+         */
+        private List<String> paths = new ArrayList<>(List.of("/actuator/**"));
 
         /** Path patterns of the only requests that lock; when set, requests on any other path are read-only. */
         private List<String> lockedPaths = new ArrayList<>();

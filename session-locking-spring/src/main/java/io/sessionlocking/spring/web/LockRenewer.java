@@ -4,9 +4,9 @@ import io.sessionlocking.core.LockSettings;
 import io.sessionlocking.core.LockStoreException;
 import io.sessionlocking.core.SessionLock;
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -33,11 +33,15 @@ public final class LockRenewer implements AutoCloseable {
         this.periodNanos =
                 Math.max(settings.lockTtl().toNanos() / 3, Duration.ofMillis(1).toNanos());
         this.maxHeldNanos = settings.maxRequestTime().toNanos();
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "session-lock-renewer");
             thread.setDaemon(true);
             return thread;
         });
+        // A released lock's renewal leaves the queue at once, not at its next due time (a long TTL would keep
+        // every finished request's handle in memory until then).
+        executor.setRemoveOnCancelPolicy(true);
+        this.scheduler = executor;
     }
 
     /** Starts renewing {@code lock}; cancel the result when the lock is released. */

@@ -17,9 +17,12 @@ import org.springframework.session.SessionRepository;
  * released by {@link SessionLockFilter} after Spring Session's last save, never in {@link #save} (which runs up to
  * three times per request).
  *
+ * <p>A request locks one session, the first it finds; other sessions it looks up are loaded without their locks
+ * (holding two could deadlock two requests that each hold one).
+ *
  * <p>Per request ({@link RequestLocks}): a session whose lock the request already holds is loaded again without
  * waiting, so repeated loads, several cookie ids and nested error dispatches never deadlock the request against
- * itself. Outside a request (a background job, the {@code sessions} endpoint) the repository does not lock.
+ * itself. Outside a request (a background job, JMX) the repository does not lock.
  *
  * <p>A read-only request (see {@link SessionLockDecider}) loads the session without the lock; its attribute changes are
  * never saved, only the session's expiry is refreshed. With {@link OnTimeout#READ_ONLY}, a request that could not get
@@ -122,7 +125,11 @@ public class LockingSessionRepository implements SessionRepository<Session>, Ses
             return null;
         }
         if (locks.readOnlyReason() != null) {
-            return loadReadOnly(id, locks, RequestLocks.ReadOnlyMode.REFRESH_EXPIRY);
+            Session session = loadReadOnly(id, locks, RequestLocks.ReadOnlyMode.REFRESH_EXPIRY);
+            if (session != null && activity != null && locks.firstSkip()) {
+                activity.skipped(locks.readOnlyReason()); // counted once per request that found a session
+            }
+            return session;
         }
         if (locks.holds(id)) {
             return delegate.findById(id);
@@ -132,8 +139,23 @@ public class LockingSessionRepository implements SessionRepository<Session>, Ses
             // Spring loads the session again after a failure (e.g. to log the request): never wait twice.
             return withoutLock(id, locks, earlier);
         }
+        if (locks.released(id)) {
+            // A later dispatch of a request that has already released this lock (an error page after an
+            // exception): it must not wait for the lock again, and what it changes is not saved.
+            return loadReadOnly(id, locks, RequestLocks.ReadOnlyMode.DISCARD);
+        }
+        if (locks.lockedAnother(id)) {
+            // A request locks one session, its own. Another session it looks up (Spring Security expiring a
+            // user's other sessions, an admin page) is loaded without that session's lock: waiting for it could
+            // deadlock two requests that each hold their own.
+            return delegate.findById(id);
+        }
         if (delegate.findById(id) == null) {
             return null;
+        }
+        if (locks.holds(id)) {
+            // Another locking repository under this one (a decorated repository bean) took it during the check.
+            return delegate.findById(id);
         }
         String masked = SessionIds.mask(id);
         SessionLock lock;
@@ -153,8 +175,15 @@ public class LockingSessionRepository implements SessionRepository<Session>, Ses
         if (logger.isDebugEnabled()) {
             logger.debug("Locked session " + masked + " for " + locks.description());
         }
+        LockRenewer.Renewal renewal;
+        try {
+            renewal = renewer != null ? renewer.start(lock) : null;
+        } catch (RuntimeException e) { // e.g. the renewer is shut down with the application
+            lock.release();
+            throw e;
+        }
         SessionLockActivity.Entry holding = activity != null ? activity.startHolding(masked, locks) : null;
-        locks.add(id, lock, renewer != null ? renewer.start(lock) : null, activity, holding);
+        locks.add(id, lock, renewal, activity, holding);
         Session session = delegate.findById(id);
         if (session == null) {
             // Deleted while this request waited (a logout, an expiry): nothing left to guard.

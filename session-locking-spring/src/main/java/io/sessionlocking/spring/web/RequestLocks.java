@@ -8,7 +8,11 @@ import jakarta.servlet.AsyncListener;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.session.Session;
 
@@ -26,6 +30,8 @@ public final class RequestLocks {
 
     static final String ATTRIBUTE = RequestLocks.class.getName();
 
+    private static final Log logger = LogFactory.getLog(RequestLocks.class);
+
     private static final ThreadLocal<@Nullable RequestLocks> CURRENT = new ThreadLocal<>();
 
     private final @Nullable String readOnlyReason;
@@ -33,6 +39,8 @@ public final class RequestLocks {
     private final String path;
     private final Map<String, Held> held = new ConcurrentHashMap<>();
     private final Map<String, LockCouldNotBeAcquiredException> failures = new ConcurrentHashMap<>();
+    private final Set<String> released = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean skipCounted = new AtomicBoolean();
     // Identity, not equals: a session's id may change during the request (changeSessionId at login).
     private final Map<Session, ReadOnlyLoad> readOnlySessions = Collections.synchronizedMap(new IdentityHashMap<>());
     private volatile @Nullable AsyncContext listenedAsyncContext;
@@ -75,6 +83,11 @@ public final class RequestLocks {
         } else {
             CURRENT.set(previous);
         }
+    }
+
+    /** {@code true} the first time only: a read-only request is counted as skipped once. */
+    boolean firstSkip() {
+        return skipCounted.compareAndSet(false, true);
     }
 
     /** Why this request is served read-only, or {@code null} when it locks. */
@@ -138,22 +151,54 @@ public final class RequestLocks {
 
     void release(String sessionId) {
         Held entry = held.remove(sessionId);
-        if (entry != null) {
+        if (entry == null) {
+            return;
+        }
+        released.add(sessionId);
+        try {
             if (entry.renewal() != null) {
                 entry.renewal().cancel();
             }
             entry.lock().release();
+        } finally {
             if (entry.activities() != null && entry.activity() != null) {
                 entry.activities().endHolding(entry.activity());
             }
         }
     }
 
-    /** Releases every lock held now. Safe to call from any thread, any number of times. */
+    /**
+     * Releases every lock held now. Safe to call from any thread, any number of times; one lock failing to release
+     * does not keep the others.
+     */
     void releaseAll() {
         for (String sessionId : held.keySet()) {
-            release(sessionId);
+            try {
+                release(sessionId);
+            } catch (RuntimeException e) {
+                logger.warn("Could not release a session lock; it expires at its TTL", e);
+            }
         }
+    }
+
+    /** Whether this request held the lock of {@code sessionId} and has released it already. */
+    boolean released(String sessionId) {
+        return released.contains(sessionId);
+    }
+
+    /** Whether this request holds or held the lock of a session other than {@code sessionId}. */
+    boolean lockedAnother(String sessionId) {
+        for (String id : held.keySet()) {
+            if (!id.equals(sessionId)) {
+                return true;
+            }
+        }
+        for (String id : released) {
+            if (!id.equals(sessionId)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Releases every lock when the request's async processing ends, however it ends. */
@@ -168,15 +213,13 @@ public final class RequestLocks {
                 releaseAll();
             }
 
+            // Not on timeout or error: the container dispatches once more to handle them, and that dispatch may
+            // still save the session; its end, or onComplete (which always follows), releases.
             @Override
-            public void onTimeout(AsyncEvent event) {
-                releaseAll();
-            }
+            public void onTimeout(AsyncEvent event) {}
 
             @Override
-            public void onError(AsyncEvent event) {
-                releaseAll();
-            }
+            public void onError(AsyncEvent event) {}
 
             @Override
             public void onStartAsync(AsyncEvent event) {

@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.server.PathContainer;
+import org.springframework.web.util.UrlPathHelper;
 import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
 
@@ -64,11 +65,15 @@ public final class RequestRulesDecider implements SessionLockDecider {
         return null;
     }
 
+    /**
+     * The path within the application, decoded, without the query string and without {@code ;} path parameters
+     * (such as {@code ;jsessionid=...}), so that rules match what handlers see and logs never carry a session id.
+     */
     static String pathWithinApplication(HttpServletRequest request) {
-        String uri = request.getRequestURI();
-        String context = request.getContextPath();
-        return context != null && !context.isEmpty() && uri.startsWith(context) ? uri.substring(context.length()) : uri;
+        return PATHS.getPathWithinApplication(request);
     }
+
+    private static final UrlPathHelper PATHS = new UrlPathHelper();
 
     private static boolean matchesAny(List<PathPattern> patterns, PathContainer path) {
         for (PathPattern pattern : patterns) {

@@ -30,17 +30,10 @@ public final class SessionLockFilter implements Filter {
 
     private final SessionLockDecider decider;
     private final LockFailureResponse failureResponse;
-    private final @Nullable SessionLockActivity activity;
 
     public SessionLockFilter(SessionLockDecider decider, LockFailureResponse failureResponse) {
-        this(decider, failureResponse, null);
-    }
-
-    public SessionLockFilter(
-            SessionLockDecider decider, LockFailureResponse failureResponse, @Nullable SessionLockActivity activity) {
         this.decider = Objects.requireNonNull(decider, "decider");
         this.failureResponse = Objects.requireNonNull(failureResponse, "failureResponse");
-        this.activity = activity;
     }
 
     @Override
@@ -56,9 +49,6 @@ public final class SessionLockFilter implements Filter {
             locks = new RequestLocks(
                     readOnlyReason, request.getMethod(), RequestRulesDecider.pathWithinApplication(request));
             request.setAttribute(RequestLocks.ATTRIBUTE, locks);
-            if (readOnlyReason != null && activity != null) {
-                activity.skipped(readOnlyReason);
-            }
         }
         RequestLocks outer = RequestLocks.bind(locks);
         try {

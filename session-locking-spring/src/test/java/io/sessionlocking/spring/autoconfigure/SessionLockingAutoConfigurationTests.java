@@ -185,7 +185,7 @@ class SessionLockingAutoConfigurationTests {
     void explicitRedisBackendWithoutAConnectionFactoryFailsStartup() {
         runner.withPropertyValues("session-locking.backend=redis").run(context -> {
             assertThat(context).hasFailed();
-            assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("LettuceConnectionFactory");
+            assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("RedisConnectionFactory");
         });
     }
 

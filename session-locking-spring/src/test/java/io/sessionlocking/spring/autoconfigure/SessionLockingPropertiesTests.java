@@ -68,7 +68,7 @@ class SessionLockingPropertiesTests {
         SessionLockingProperties.ReadOnly readOnly = new SessionLockingProperties().getReadOnly();
 
         assertThat(readOnly.getMethods()).containsExactly("HEAD", "OPTIONS", "TRACE");
-        assertThat(readOnly.getPaths()).isEmpty();
+        assertThat(readOnly.getPaths()).containsExactly("/actuator/**");
         assertThat(readOnly.getLockedPaths()).isEmpty();
         assertThat(SessionLockingProperties.DEFAULT_BOT_USER_AGENTS)
                 .hasSize(25)
@@ -87,7 +87,7 @@ class SessionLockingPropertiesTests {
         SessionLockingProperties.ReadOnly second = new SessionLockingProperties().getReadOnly();
         assertThat(second.getMethods()).containsExactly("HEAD", "OPTIONS", "TRACE");
         assertThat(second.getBotUserAgents()).hasSize(25);
-        assertThat(second.getPaths()).isEmpty();
+        assertThat(second.getPaths()).containsExactly("/actuator/**");
     }
 
     @Test

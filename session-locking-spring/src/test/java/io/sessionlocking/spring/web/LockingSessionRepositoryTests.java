@@ -128,6 +128,52 @@ class LockingSessionRepositoryTests {
     }
 
     @Test
+    void anotherSessionLookedUpByTheRequestIsNotLocked() {
+        String other = storedSession("counter", 7);
+        SessionLock heldByAnotherRequest = provider.acquire(other);
+        bind(null);
+        LockingSessionRepository repository = repository(OnTimeout.FAIL);
+
+        assertThat(repository.findById(id)).isNotNull();
+        assertThat(repository.findById(other))
+                .as("loaded at once, not waited for")
+                .isNotNull();
+
+        assertThat(listener.acquired)
+                .as("the other request's lock and this request's own")
+                .hasSize(2);
+        assertThat(listener.failed).isEmpty();
+        heldByAnotherRequest.release();
+    }
+
+    @Test
+    void stackedLockingRepositoriesLockOnceAndNeverWaitForThemselves() {
+        bind(null);
+        LockingSessionRepository inner = repository(OnTimeout.FAIL);
+        LockingSessionRepository outer = new LockingSessionRepository(inner, provider, null, OnTimeout.FAIL);
+
+        assertThat(outer.findById(id)).isNotNull();
+
+        assertThat(listener.acquired).hasSize(1);
+        assertThat(listener.failed).isEmpty();
+    }
+
+    @Test
+    void aDispatchAfterTheReleaseDoesNotLockAgainAndSavesNothing() {
+        RequestLocks request = bind(null);
+        LockingSessionRepository repository = repository(OnTimeout.FAIL);
+        repository.findById(id);
+        request.releaseAll(); // the REQUEST dispatch ended; the container now runs an ERROR dispatch
+
+        Session session = repository.findById(id);
+        session.setAttribute("counter", 42);
+        repository.save(session);
+
+        assertThat(listener.acquired).hasSize(1);
+        assertThat(sessions.findById(id).<Integer>getAttribute("counter")).isEqualTo(1);
+    }
+
+    @Test
     void outsideARequestNothingIsLocked() {
         LockingSessionRepository repository = repository(OnTimeout.FAIL);
         assertThat(repository.findById(id)).isNotNull();

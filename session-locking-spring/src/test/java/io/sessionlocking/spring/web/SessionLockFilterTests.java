@@ -80,6 +80,26 @@ class SessionLockFilterTests {
     }
 
     @Test
+    void anAsyncTimeoutKeepsTheLockForTheDispatchThatHandlesIt() throws Exception {
+        MockHttpServletRequest request = new MockHttpServletRequest("POST", "/cart");
+        request.setAsyncSupported(true);
+        filter.doFilter(request, new MockHttpServletResponse(), (req, res) -> {
+            repository.findById(id);
+            req.startAsync();
+        });
+        org.springframework.mock.web.MockAsyncContext async =
+                (org.springframework.mock.web.MockAsyncContext) request.getAsyncContext();
+
+        for (jakarta.servlet.AsyncListener asyncListener : async.getListeners()) {
+            asyncListener.onTimeout(new jakarta.servlet.AsyncEvent(async));
+        }
+        assertThat(listener.released).as("the timeout dispatch may still save").isEmpty();
+
+        async.complete();
+        assertThat(listener.released).hasSize(1);
+    }
+
+    @Test
     void aRequestThatCannotLockGetsTheFailureResponse() throws Exception {
         SessionLock held = provider.acquire(id);
         MockHttpServletRequest request = new MockHttpServletRequest("POST", "/cart");
