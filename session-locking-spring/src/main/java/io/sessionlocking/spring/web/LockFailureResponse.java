@@ -21,10 +21,6 @@ public final class LockFailureResponse {
         this.retryAfterSeconds = Math.max(retryAfter.toSeconds(), 0);
     }
 
-    public int status() {
-        return status;
-    }
-
     void write(HttpServletResponse response, LockCouldNotBeAcquiredException failure) throws IOException {
         response.resetBuffer();
         response.setStatus(status);

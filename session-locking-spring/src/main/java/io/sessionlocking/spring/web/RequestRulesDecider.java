@@ -25,6 +25,8 @@ public final class RequestRulesDecider implements SessionLockDecider {
     public static final String PATH = "path";
     public static final String BOT = "bot";
 
+    private static final UrlPathHelper PATHS = new UrlPathHelper();
+
     private final Set<String> readOnlyMethods;
     private final List<PathPattern> readOnlyPaths;
     private final List<PathPattern> lockedPaths;
@@ -72,8 +74,6 @@ public final class RequestRulesDecider implements SessionLockDecider {
     static String pathWithinApplication(HttpServletRequest request) {
         return PATHS.getPathWithinApplication(request);
     }
-
-    private static final UrlPathHelper PATHS = new UrlPathHelper();
 
     private static boolean matchesAny(List<PathPattern> patterns, PathContainer path) {
         for (PathPattern pattern : patterns) {
