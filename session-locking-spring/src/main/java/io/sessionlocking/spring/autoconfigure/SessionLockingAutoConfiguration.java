@@ -29,7 +29,6 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -83,8 +82,7 @@ public final class SessionLockingAutoConfiguration {
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "org.redisson.api.RedissonClient")
     @Conditional(BackendSelection.OnRedisson.class)
-    @ConditionalOnProperty(prefix = PREFIX, name = "handler", havingValue = "locking", matchIfMissing = true)
-    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+    @ConditionalOnLockingHandler
     static class RedissonBackendConfiguration {
 
         @Bean
@@ -97,8 +95,7 @@ public final class SessionLockingAutoConfiguration {
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass({LettuceConnectionFactory.class, io.lettuce.core.RedisClient.class})
     @Conditional(BackendSelection.OnRedis.class)
-    @ConditionalOnProperty(prefix = PREFIX, name = "handler", havingValue = "locking", matchIfMissing = true)
-    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+    @ConditionalOnLockingHandler
     static class LettuceBackendConfiguration {
 
         /** A connection of its own on the application's client, closed with the context. */
@@ -123,8 +120,7 @@ public final class SessionLockingAutoConfiguration {
 
     @Configuration(proxyBeanMethods = false)
     @Conditional(BackendSelection.OnMemory.class)
-    @ConditionalOnProperty(prefix = PREFIX, name = "handler", havingValue = "locking", matchIfMissing = true)
-    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+    @ConditionalOnLockingHandler
     static class MemoryBackendConfiguration {
 
         @Bean
@@ -139,8 +135,7 @@ public final class SessionLockingAutoConfiguration {
     }
 
     @Configuration(proxyBeanMethods = false)
-    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-    @ConditionalOnProperty(prefix = PREFIX, name = "handler", havingValue = "locking", matchIfMissing = true)
+    @ConditionalOnLockingHandler
     static class LockingHandlerConfiguration {
 
         @Bean

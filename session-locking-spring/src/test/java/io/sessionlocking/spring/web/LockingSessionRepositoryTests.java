@@ -4,32 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sessionlocking.core.LockCouldNotBeAcquiredException;
-import io.sessionlocking.core.LockSettings;
 import io.sessionlocking.core.RecordingListener;
 import io.sessionlocking.core.SessionLock;
 import io.sessionlocking.core.SpinLockProvider;
-import io.sessionlocking.memory.InMemoryLockStore;
-import java.time.Duration;
-import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.session.MapSession;
 import org.springframework.session.MapSessionRepository;
 import org.springframework.session.Session;
 
 /** The decorator's per-request rules, on an in-memory repository and lock store. */
 class LockingSessionRepositoryTests {
 
-    private final MapSessionRepository sessions = new MapSessionRepository(new ConcurrentHashMap<>());
-    private final RecordingListener listener = new RecordingListener();
-    private final SpinLockProvider provider = new SpinLockProvider(
-            new InMemoryLockStore(),
-            LockSettings.builder()
-                    .timeout(Duration.ofMillis(50))
-                    .retryDelay(Duration.ofMillis(5))
-                    .build(),
-            listener);
-    private final String id = storedSession("counter", 1);
+    private final InMemorySessions fixture = new InMemorySessions();
+    private final MapSessionRepository sessions = fixture.sessions;
+    private final RecordingListener listener = fixture.listener;
+    private final SpinLockProvider provider = fixture.provider;
+    private final String id = fixture.store("counter", 1);
 
     @AfterEach
     void unbind() {
@@ -129,7 +119,7 @@ class LockingSessionRepositoryTests {
 
     @Test
     void anotherSessionLookedUpByTheRequestIsNotLocked() {
-        String other = storedSession("counter", 7);
+        String other = fixture.store("counter", 7);
         SessionLock heldByAnotherRequest = provider.acquire(other);
         bind(null);
         LockingSessionRepository repository = repository(OnTimeout.FAIL);
@@ -188,12 +178,5 @@ class LockingSessionRepositoryTests {
         RequestLocks request = new RequestLocks(readOnlyReason, "POST", "/cart");
         RequestLocks.bind(request);
         return request;
-    }
-
-    private String storedSession(String attribute, Object value) {
-        MapSession session = new MapSession();
-        session.setAttribute(attribute, value);
-        sessions.save(session);
-        return session.getId();
     }
 }

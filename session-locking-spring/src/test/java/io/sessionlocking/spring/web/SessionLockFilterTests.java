@@ -2,39 +2,30 @@ package io.sessionlocking.spring.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sessionlocking.core.LockSettings;
 import io.sessionlocking.core.RecordingListener;
 import io.sessionlocking.core.SessionLock;
 import io.sessionlocking.core.SpinLockProvider;
-import io.sessionlocking.memory.InMemoryLockStore;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import java.time.Duration;
-import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
-import org.springframework.session.MapSession;
 import org.springframework.session.MapSessionRepository;
 
 /** When the filter releases: after nested dispatches, after async completion, and how a failure is answered. */
 class SessionLockFilterTests {
 
-    private final MapSessionRepository sessions = new MapSessionRepository(new ConcurrentHashMap<>());
-    private final RecordingListener listener = new RecordingListener();
-    private final SpinLockProvider provider = new SpinLockProvider(
-            new InMemoryLockStore(),
-            LockSettings.builder()
-                    .timeout(Duration.ofMillis(50))
-                    .retryDelay(Duration.ofMillis(5))
-                    .build(),
-            listener);
+    private final InMemorySessions fixture = new InMemorySessions();
+    private final MapSessionRepository sessions = fixture.sessions;
+    private final RecordingListener listener = fixture.listener;
+    private final SpinLockProvider provider = fixture.provider;
     private final LockingSessionRepository repository =
             new LockingSessionRepository(sessions, provider, null, OnTimeout.FAIL);
     private final SessionLockFilter filter =
             new SessionLockFilter(request -> null, new LockFailureResponse(503, Duration.ofSeconds(2)));
-    private final String id = newSession();
+    private final String id = fixture.store("counter", 1);
 
     @Test
     void aNestedErrorDispatchOnTheSameThreadNeitherDeadlocksNorReleasesEarly() throws Exception {
@@ -121,11 +112,5 @@ class SessionLockFilterTests {
         filter.doFilter(request, new MockHttpServletResponse(), (req, res) -> {});
         assertThat(RequestLocks.current()).as("unbound after the request").isNull();
         assertThat(listener.acquired).isEmpty();
-    }
-
-    private String newSession() {
-        MapSession session = new MapSession();
-        sessions.save(session);
-        return session.getId();
     }
 }
