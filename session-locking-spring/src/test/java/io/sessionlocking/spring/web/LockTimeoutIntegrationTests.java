@@ -31,7 +31,7 @@ class LockTimeoutIntegrationTests {
             assertThat(waiter.headers().firstValue("Content-Type"))
                     .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
             assertThat(waiter.body())
-                    .contains("\"reason\":\"TIMEOUT\"", "LockCouldNotBeAcquiredException")
+                    .contains("\"reason\":\"timeout\"", "LockCouldNotBeAcquiredException")
                     .doesNotContain(sessionIdOf(cookie));
             assertThat(holder.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
             assertThat(node.counter(cookie)).isEqualTo(1);
