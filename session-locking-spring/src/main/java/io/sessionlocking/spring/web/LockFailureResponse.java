@@ -33,10 +33,15 @@ public final class LockFailureResponse {
         response.setHeader("Cache-Control", "no-store");
         response.setContentType("application/problem+json");
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-        response.getWriter()
-                .write("{\"type\":\"about:blank\",\"title\":\"Session busy\",\"status\":" + status
-                        + ",\"detail\":\"" + detail(reason) + "\",\"reason\":\""
-                        + reason.toLowerCase(Locale.ROOT) + "\",\"exception\":\"" + exception + "\"}");
+        String body = "{\"type\":\"about:blank\",\"title\":\"Session busy\",\"status\":" + status
+                + ",\"detail\":\"" + detail(reason) + "\",\"reason\":\"" + reason.toLowerCase(Locale.ROOT)
+                + "\",\"exception\":\"" + exception + "\"}";
+        try {
+            response.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
+        } catch (IllegalStateException writerInUse) {
+            // The handler wrote through the writer before the failure: the body goes the same way.
+            response.getWriter().write(body);
+        }
         response.flushBuffer();
     }
 

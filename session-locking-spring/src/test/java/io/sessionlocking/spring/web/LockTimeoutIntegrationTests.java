@@ -1,7 +1,6 @@
 package io.sessionlocking.spring.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.sessionlocking.testsupport.redis.RedisExtension;
 import java.net.http.HttpResponse;
@@ -134,10 +133,7 @@ class LockTimeoutIntegrationTests {
     }
 
     private static void awaitLockTaken() {
-        await().atMost(Duration.ofSeconds(10)).until(() -> {
-            String keys = redis.node().command("KEYS", "spring:session:lock:*");
-            return keys != null && !keys.isEmpty();
-        });
+        HeldLocks.awaitOneHeld(redis.node());
     }
 
     private static String sessionIdOf(String cookie) {
