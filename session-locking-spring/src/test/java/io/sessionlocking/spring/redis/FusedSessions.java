@@ -8,6 +8,8 @@ import io.sessionlocking.core.RecordingListener;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.RedisTemplate;
@@ -21,9 +23,9 @@ import org.springframework.session.data.redis.RedisSessionRepository;
  * The fused repository on a Lettuce connection factory to one Redis, next to Spring Session's own {@link
  * RedisSessionRepository} on the same Redis (a node not yet upgraded), with a count of the commands the client sent.
  */
-final class FusedSessions implements AutoCloseable {
+class FusedSessions implements AutoCloseable {
 
-    final LettuceConnectionFactory connectionFactory;
+    final RedisConnectionFactory connectionFactory;
     final RecordingListener listener = new RecordingListener();
     final LockingRedisSessions sessions;
     final LockingRedisSessionRepository repository;
@@ -31,16 +33,20 @@ final class FusedSessions implements AutoCloseable {
     /** Every command this client sent, by name, in order. */
     final List<String> sent = new CopyOnWriteArrayList<>();
 
+    /** On Lettuce, counting the commands sent. */
     FusedSessions(int port, LockSettings settings) {
-        connectionFactory = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", port));
-        connectionFactory.afterPropertiesSet();
-        connectionFactory.start();
-        ((AbstractRedisClient) connectionFactory.getRequiredNativeClient()).addListener(new CommandListener() {
-            @Override
-            public void commandStarted(CommandStartedEvent event) {
-                sent.add(event.getCommand().getType().toString());
-            }
-        });
+        this(lettuce(port), settings);
+        ((AbstractRedisClient) ((LettuceConnectionFactory) connectionFactory).getRequiredNativeClient())
+                .addListener(new CommandListener() {
+                    @Override
+                    public void commandStarted(CommandStartedEvent event) {
+                        sent.add(event.getCommand().getType().toString());
+                    }
+                });
+    }
+
+    FusedSessions(RedisConnectionFactory connectionFactory, LockSettings settings) {
+        this.connectionFactory = connectionFactory;
         RedisSerializer<Object> serializer =
                 new JdkSerializationRedisSerializer(getClass().getClassLoader());
         sessions = LockingRedisSessions.create(
@@ -56,13 +62,23 @@ final class FusedSessions implements AutoCloseable {
     }
 
     FusedSessions(int port) {
-        this(
-                port,
-                LockSettings.builder()
-                        .timeout(Duration.ofMillis(300))
-                        .retryDelay(Duration.ofMillis(5))
-                        .lockTtl(Duration.ofSeconds(10))
-                        .build());
+        this(port, testSettings());
+    }
+
+    static LockSettings testSettings() {
+        return LockSettings.builder()
+                .timeout(Duration.ofMillis(300))
+                .retryDelay(Duration.ofMillis(5))
+                .lockTtl(Duration.ofSeconds(10))
+                .build();
+    }
+
+    static LettuceConnectionFactory lettuce(int port) {
+        LettuceConnectionFactory factory =
+                new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", port));
+        factory.afterPropertiesSet();
+        factory.start();
+        return factory;
     }
 
     /** The commands sent while {@code action} ran. */
@@ -73,7 +89,9 @@ final class FusedSessions implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        connectionFactory.destroy();
+    public void close() throws Exception {
+        if (connectionFactory instanceof DisposableBean disposable) {
+            disposable.destroy();
+        }
     }
 }
