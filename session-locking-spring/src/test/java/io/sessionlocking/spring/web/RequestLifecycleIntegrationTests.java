@@ -120,6 +120,18 @@ class RequestLifecycleIntegrationTests {
         HeldLocks.assertNoneLeft(redis.node());
     }
 
+    @Test
+    void aLoginWithIncrementsInFlightKeepsTheSessionAndEveryIncrement() throws Exception {
+        LoginInFlight.loginKeepsTheSessionAndEveryIncrement(node);
+        HeldLocks.assertNoneLeft(redis.node());
+    }
+
+    @Test
+    void aLogoutWithIncrementsInFlightEndsTheSession() throws Exception {
+        LoginInFlight.logoutEndsTheSessionForEveryLaterRequest(node);
+        HeldLocks.assertNoneLeft(redis.node());
+    }
+
     private static CompletableFuture<HttpResponse<String>> sendAsync(String method, String path, String cookie) {
         return node.client()
                 .sendAsync(
