@@ -79,7 +79,7 @@ final class ClusterFailovers {
             if (node == excluded) {
                 continue;
             }
-            Optional<String> info = RedisCluster.reply(node, "CLUSTER", "INFO");
+            Optional<String> info = Probes.reply(node, "CLUSTER", "INFO");
             if (info.isEmpty()) {
                 continue; // down or paused: not asked
             }
@@ -140,7 +140,7 @@ final class ClusterFailovers {
     }
 
     private static Optional<String> field(RedisNode node, String name) {
-        return RedisCluster.reply(node, "INFO", "replication")
+        return Probes.reply(node, "INFO", "replication")
                 .flatMap(info -> info.lines()
                         .filter(line -> line.startsWith(name + ":"))
                         .map(line -> line.substring(name.length() + 1).trim())

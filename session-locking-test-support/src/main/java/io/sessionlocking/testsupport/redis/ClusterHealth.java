@@ -16,7 +16,7 @@ final class ClusterHealth {
         String known = "cluster_known_nodes:" + nodes.size() + "\r\n";
         ClusterView agreed = null;
         for (RedisNode node : nodes) {
-            Optional<String> info = RedisCluster.reply(node, "CLUSTER", "INFO");
+            Optional<String> info = Probes.reply(node, "CLUSTER", "INFO");
             if (info.isEmpty()
                     || !info.get().contains("cluster_state:ok")
                     || !info.get().contains(known)) {
@@ -58,7 +58,7 @@ final class ClusterHealth {
     private static boolean replicaLinksUp(RedisCluster cluster, ClusterView view) {
         return view.entries().stream()
                 .filter(e -> !e.master())
-                .allMatch(e -> RedisCluster.reply(cluster.node(e.id()), "INFO", "replication")
+                .allMatch(e -> Probes.reply(cluster.node(e.id()), "INFO", "replication")
                         .map(info -> info.contains("master_link_status:up"))
                         .orElse(false));
     }
@@ -77,8 +77,8 @@ final class ClusterHealth {
         if (!node.isRunning()) {
             return "(down)";
         }
-        String info = RedisCluster.reply(node, "CLUSTER", "INFO").orElse("(no answer)");
-        String replication = RedisCluster.reply(node, "INFO", "replication").orElse("");
+        String info = Probes.reply(node, "CLUSTER", "INFO").orElse("(no answer)");
+        String replication = Probes.reply(node, "INFO", "replication").orElse("");
         return (info + "\n" + replication)
                 .lines()
                 .filter(line -> line.startsWith("cluster_state")

@@ -46,8 +46,6 @@ public final class RedisCluster implements AutoCloseable {
 
     private static final Duration FAILOVER_TIMEOUT = Duration.ofSeconds(30);
 
-    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
-
     private final RedisClusterOptions options;
 
     private final List<RedisNode> nodes;
@@ -285,17 +283,6 @@ public final class RedisCluster implements AutoCloseable {
 
     /** Empty if the node is down, paused or does not answer within 1 s. */
     static Optional<ClusterView> view(RedisNode node) {
-        return reply(node, "CLUSTER", "NODES").map(ClusterView::parse);
-    }
-
-    static Optional<String> reply(RedisNode node, String... command) {
-        if (!node.isRunning() || node.isPaused()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.ofNullable(node.command(PROBE_TIMEOUT, command));
-        } catch (RuntimeException e) {
-            return Optional.empty();
-        }
+        return Probes.reply(node, "CLUSTER", "NODES").map(ClusterView::parse);
     }
 }
