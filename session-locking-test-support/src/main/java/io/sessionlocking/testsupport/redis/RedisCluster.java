@@ -216,12 +216,15 @@ public final class RedisCluster implements AutoCloseable {
         ReplicationBlock.block(master);
     }
 
-    /** Undoes {@link #pauseReplication}: replicas resume and resynchronise from the replication backlog. */
+    /**
+     * Undoes {@link #pauseReplication}: the master serves replication again and its paused replicas resume, then
+     * resynchronise from the replication backlog (within about a second; {@link #awaitHealthy} waits for it).
+     */
     public void resumeReplication(RedisNode master) {
         ReplicationBlock.unblock(master);
-        for (RedisNode node : nodes) {
-            if (node.isPaused()) {
-                node.resume();
+        for (RedisNode replica : replicasOf(master)) {
+            if (replica.isPaused()) {
+                replica.resume();
             }
         }
     }

@@ -9,8 +9,8 @@
  * io.sessionlocking.testsupport.redis.RedisClusterExtension} manage nodes and clusters from JUnit 5. The executable is
  * resolved once per JVM by {@link io.sessionlocking.testsupport.redis.RedisBinary} (PATH, then the binary shipped in
  * the embedded-redis jar, then Testcontainers); when none is usable the fixture fails loudly instead of letting tests
- * be skipped. The one exception is Sentinel and Cluster with Testcontainers, which cannot work: {@link
- * io.sessionlocking.testsupport.redis.RedisSentinelGroup#unavailableReason()} gives the reason to skip with. Every
+ * be skipped. The one exception is Sentinel where only Testcontainers is usable: {@link
+ * io.sessionlocking.testsupport.redis.RedisSentinelGroup#unavailableReason()} then gives the reason to skip with. Every
  * process is tracked so that none outlives its JVM, and orphans left by a JVM that died are reaped.
  */
 @org.jspecify.annotations.NullMarked

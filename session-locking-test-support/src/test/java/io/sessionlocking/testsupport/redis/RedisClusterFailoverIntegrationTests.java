@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.cluster.ClusterClientOptions;
-import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import java.time.Duration;
@@ -81,14 +79,25 @@ class RedisClusterFailoverIntegrationTests {
     }
 
     @Test
+    void pausedReplicationCatchesUpWhenResumed(RedisCluster cluster) {
+        RedisNode master = cluster.masterOf(KEY);
+        RedisNode replica = cluster.replicasOf(master).get(0);
+        cluster.pauseReplication(master);
+        master.command("SET", KEY, "late");
+        assertThat(replica.isPaused()).isTrue();
+
+        cluster.resumeReplication(master);
+
+        cluster.awaitHealthy(FAILOVER);
+        assertThat(master.command("WAIT", "1", "5000")).isEqualTo("1");
+        assertThat(replica.command("DBSIZE")).isEqualTo("1");
+    }
+
+    @Test
     void gracefulFailoverKeepsAcknowledgedWritesAndLettuceFollowsIt(RedisCluster cluster) {
+        // Default options: the client learns the new topology from the MOVED redirect alone.
         RedisClusterClient client = RedisClusterClient.create(
                 cluster.uris().stream().map(RedisURI::create).toList());
-        client.setOptions(ClusterClientOptions.builder()
-                .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
-                        .enableAllAdaptiveRefreshTriggers()
-                        .build())
-                .build());
         try (StatefulRedisClusterConnection<String, String> connection = client.connect()) {
             connection.sync().set(KEY, "kept");
             RedisNode replica = cluster.replicasOf(cluster.masterOf(KEY)).get(0);
