@@ -1,20 +1,11 @@
 package io.sessionlocking.testsupport.net;
 
-import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-import org.jspecify.annotations.Nullable;
 
 /**
  * An in-process TCP proxy on a free loopback port in front of a loopback target (typically a {@link
@@ -60,36 +51,18 @@ import org.jspecify.annotations.Nullable;
  */
 public final class TcpProxy implements AutoCloseable {
 
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
-
     private static final Duration THREAD_EXIT_TIMEOUT = Duration.ofSeconds(5);
-
-    private final Supplier<InetSocketAddress> target;
-
-    private final ServerSocket server;
-
-    private final String name;
 
     private final ProxyFaults faults = new ProxyFaults();
 
     private final Traffic traffic = new Traffic();
 
-    private final Set<ProxyConnection> connections = ConcurrentHashMap.newKeySet();
-
-    private final AtomicLong accepted = new AtomicLong();
-
-    private final AtomicLong refused = new AtomicLong();
-
-    private final Thread acceptor;
+    private final ProxyListener listener;
 
     private volatile boolean closed;
 
-    private TcpProxy(Supplier<InetSocketAddress> target, ServerSocket server) {
-        this.target = target;
-        this.server = server;
-        this.name = "tcp-proxy-" + server.getLocalPort();
-        this.acceptor = new Thread(this::acceptLoop, name + "-accept");
-        this.acceptor.setDaemon(true);
+    private TcpProxy(Supplier<InetSocketAddress> target) {
+        this.listener = new ProxyListener(target, faults, traffic);
     }
 
     /** Starts a proxy to {@code target}, listening on a free port of 127.0.0.1. */
@@ -108,15 +81,7 @@ public final class TcpProxy implements AutoCloseable {
      */
     public static TcpProxy start(Supplier<InetSocketAddress> target) {
         Objects.requireNonNull(target, "target");
-        ServerSocket server;
-        try {
-            server = new ServerSocket(0, 50, InetAddress.getByAddress(new byte[] {127, 0, 0, 1}));
-        } catch (IOException e) {
-            throw new IllegalStateException("Cannot bind a TcpProxy on the loopback interface", e);
-        }
-        TcpProxy proxy = new TcpProxy(target, server);
-        proxy.acceptor.start();
-        return proxy;
+        return new TcpProxy(target);
     }
 
     /** Always {@code 127.0.0.1}. */
@@ -125,11 +90,11 @@ public final class TcpProxy implements AutoCloseable {
     }
 
     public int port() {
-        return server.getLocalPort();
+        return listener.address().getPort();
     }
 
     public InetSocketAddress address() {
-        return new InetSocketAddress(server.getInetAddress(), port());
+        return listener.address();
     }
 
     /** {@code redis://127.0.0.1:PORT}, for a Redis target. */
@@ -195,14 +160,14 @@ public final class TcpProxy implements AutoCloseable {
     /** Resets every current connection; new connections are accepted. */
     public void cut() {
         ensureOpen();
-        resetAndJoin(List.copyOf(connections));
+        resetAndJoin(listener.connections());
     }
 
     /** Resets every current connection and every new one until {@link #heal()}. */
     public void cutAndRefuse() {
         ensureOpen();
         faults.refuse();
-        resetAndJoin(List.copyOf(connections));
+        resetAndJoin(listener.connections());
     }
 
     /**
@@ -212,22 +177,24 @@ public final class TcpProxy implements AutoCloseable {
     public void heal() {
         ensureOpen();
         faults.heal();
-        resetAndJoin(connections.stream().filter(ProxyConnection::isDamaged).toList());
+        resetAndJoin(listener.connections().stream()
+                .filter(ProxyConnection::isDamaged)
+                .toList());
     }
 
     /** Connections currently open through the proxy. */
     public int openConnections() {
-        return connections.size();
+        return listener.connections().size();
     }
 
     /** Connections accepted since start, including refused ones. */
     public long acceptedConnections() {
-        return accepted.get();
+        return listener.accepted();
     }
 
     /** Connections reset right after accepting them, because of {@link #cutAndRefuse()} or an unreachable target. */
     public long refusedConnections() {
-        return refused.get();
+        return listener.refused();
     }
 
     /** Bytes written on to their destination in {@code direction}, over all connections since start. */
@@ -253,20 +220,14 @@ public final class TcpProxy implements AutoCloseable {
         }
         closed = true;
         faults.close();
-        try {
-            server.close();
-        } catch (IOException e) {
-            // the acceptor ends either way: it checks closed
-        }
         long deadline = System.nanoTime() + THREAD_EXIT_TIMEOUT.toNanos();
-        joinAcceptor(deadline);
-        // The acceptor has ended, so no connection can be added behind this snapshot.
-        List<ProxyConnection> remaining = List.copyOf(connections);
-        remaining.forEach(ProxyConnection::reset);
         List<String> leftBehind = new ArrayList<>();
-        if (acceptor.isAlive()) {
-            leftBehind.add(acceptor.getName());
+        if (!listener.stop(deadline)) {
+            leftBehind.add(listener.name() + "-accept");
         }
+        // The acceptor has ended, so no connection can be added behind this snapshot.
+        List<ProxyConnection> remaining = listener.connections();
+        remaining.forEach(ProxyConnection::reset);
         for (ProxyConnection connection : remaining) {
             if (!join(connection, deadline)) {
                 leftBehind.add(connection.toString());
@@ -274,70 +235,13 @@ public final class TcpProxy implements AutoCloseable {
         }
         if (!leftBehind.isEmpty()) {
             throw new IllegalStateException(
-                    name + " threads still alive " + THREAD_EXIT_TIMEOUT + " after close: " + leftBehind);
+                    listener.name() + " threads still alive " + THREAD_EXIT_TIMEOUT + " after close: " + leftBehind);
         }
     }
 
     @Override
     public String toString() {
-        return "TcpProxy[" + address() + ", " + (closed ? "closed" : connections.size() + " open") + "]";
-    }
-
-    private void acceptLoop() {
-        long ids = 0;
-        while (!closed) {
-            Socket client;
-            try {
-                client = server.accept();
-            } catch (IOException e) {
-                if (closed) {
-                    return;
-                }
-                pauseAfterAcceptFailure();
-                continue;
-            }
-            accepted.incrementAndGet();
-            handle(client, name + "-" + ++ids);
-        }
-    }
-
-    private void handle(Socket client, String connectionName) {
-        if (faults.refusing() || closed) {
-            refuse(client);
-            return;
-        }
-        try {
-            client.setTcpNoDelay(true);
-        } catch (IOException e) {
-            refuse(client); // reset by the client already
-            return;
-        }
-        Socket upstream = connectUpstream();
-        if (upstream == null) {
-            refuse(client);
-            return;
-        }
-        ProxyConnection connection =
-                new ProxyConnection(connectionName, client, upstream, faults, traffic, connections::remove);
-        connections.add(connection);
-        connection.start();
-    }
-
-    private @Nullable Socket connectUpstream() {
-        Socket upstream = new Socket();
-        try {
-            upstream.setTcpNoDelay(true);
-            upstream.connect(target.get(), Math.toIntExact(CONNECT_TIMEOUT.toMillis()));
-            return upstream;
-        } catch (IOException | RuntimeException e) {
-            ProxyConnection.resetQuietly(upstream);
-            return null;
-        }
-    }
-
-    private void refuse(Socket client) {
-        refused.incrementAndGet();
-        ProxyConnection.resetQuietly(client);
+        return "TcpProxy[" + address() + ", " + (closed ? "closed" : openConnections() + " open") + "]";
     }
 
     private void resetAndJoin(List<ProxyConnection> toReset) {
@@ -345,8 +249,8 @@ public final class TcpProxy implements AutoCloseable {
         long deadline = System.nanoTime() + THREAD_EXIT_TIMEOUT.toNanos();
         for (ProxyConnection connection : toReset) {
             if (!join(connection, deadline)) {
-                throw new IllegalStateException(
-                        name + ": a reset connection kept its threads for " + THREAD_EXIT_TIMEOUT + ": " + connection);
+                throw new IllegalStateException(listener.name() + ": a reset connection kept its threads for "
+                        + THREAD_EXIT_TIMEOUT + ": " + connection);
             }
         }
     }
@@ -360,29 +264,9 @@ public final class TcpProxy implements AutoCloseable {
         }
     }
 
-    private void joinAcceptor(long deadline) {
-        try {
-            long remaining = deadline - System.nanoTime();
-            if (remaining > 0) {
-                TimeUnit.NANOSECONDS.timedJoin(acceptor, remaining);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** E.g. out of file descriptors: retrying at once would spin. */
-    private static void pauseAfterAcceptFailure() {
-        try {
-            Thread.sleep(10);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     private void ensureOpen() {
         if (closed) {
-            throw new IllegalStateException(name + " is closed");
+            throw new IllegalStateException(listener.name() + " is closed");
         }
     }
 
