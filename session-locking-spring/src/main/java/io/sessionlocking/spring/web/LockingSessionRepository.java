@@ -71,6 +71,11 @@ public class LockingSessionRepository implements SessionRepository<Session>, Ses
     }
 
     private void saveIfStillLocked(Session session, SessionLock lock, RequestSessionLock request) {
+        if (request.state() == RequestSessionLock.State.RELEASED) {
+            // Released before this save (async release-after-dispatch): the lock key cannot fence the write.
+            logger.debug("Dropped a save after the request released its lock");
+            return;
+        }
         if (lock.fenced((key, owner) -> lock.isHeld(), Boolean::booleanValue)) {
             delegate.save(session);
         } else {

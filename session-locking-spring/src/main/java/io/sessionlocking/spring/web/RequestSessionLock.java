@@ -470,6 +470,22 @@ public final class RequestSessionLock {
         }
     }
 
+    /**
+     * Releases the lock at the end of the dispatch that started async processing ({@link
+     * AsyncPolicy#RELEASE_AFTER_DISPATCH}), without ending the request: its later dispatches may still write, fenced.
+     */
+    void releaseAfterDispatch() {
+        SessionLock held = stopHolding(State.RELEASED);
+        if (held != null) {
+            held.release();
+        }
+    }
+
+    /** Whether async processing releases the lock when the dispatch that starts it ends. */
+    boolean releasesAfterAsyncDispatch() {
+        return policy.async() == AsyncPolicy.RELEASE_AFTER_DISPATCH;
+    }
+
     /** Ends the request when its async processing completes, however it completes. */
     void endWhenAsyncCompletes(AsyncContext asyncContext) {
         if (listenedAsyncContext == asyncContext) {

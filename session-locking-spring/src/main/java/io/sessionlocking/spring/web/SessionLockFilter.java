@@ -19,7 +19,9 @@ import java.util.Objects;
  * <p>When the request ends (its lock, if still held, is released): at the end of the outermost dispatch on the thread
  * (a nested ERROR dispatch, which {@code sendError} runs inside the REQUEST dispatch on some servers, leaves it to the
  * outer one), unless async processing was started, in which case at the end of the ASYNC dispatch that does not start
- * it again, or from an {@link jakarta.servlet.AsyncListener} when the async request completes, whichever comes first.
+ * it again, or from an {@link jakarta.servlet.AsyncListener} when the async request completes, whichever comes first
+ * (with {@link AsyncPolicy#RELEASE_AFTER_DISPATCH} the lock itself is released at the end of the dispatch that
+ * started async processing).
  * This covers normal returns, exceptions, error dispatches and clients that went away. The fused Redis repository
  * usually releases earlier, in the save that writes the session.
  *
@@ -67,6 +69,9 @@ public final class SessionLockFilter implements Filter {
             RequestSessionLock.restore(outer);
             if (outer == null) {
                 if (request.isAsyncStarted()) {
+                    if (lock.releasesAfterAsyncDispatch()) {
+                        lock.releaseAfterDispatch();
+                    }
                     lock.endWhenAsyncCompletes(request.getAsyncContext());
                 } else {
                     lock.end();
