@@ -22,6 +22,10 @@ final class LocalWaiters {
     /** One waiting acquisition; identity matters, not equality. */
     static final class Waiter {
         private final Thread thread = Thread.currentThread();
+        /** The owner value its attempts send now; set by its own thread, read by the hand-off listener. */
+        volatile @Nullable String ownerValue;
+        /** Set by the hand-off listener when the backend handed the lock to {@link #ownerValue}; reset by the waiter. */
+        volatile boolean handedOver;
     }
 
     private final int maxPerKey;
@@ -78,6 +82,24 @@ final class LocalWaiters {
         Waiter first = queue != null ? queue.peekFirst() : null;
         if (first != null) {
             LockSupport.unpark(first.thread);
+        }
+    }
+
+    /**
+     * The backend handed the lock at {@code key} to {@code ownerValue}: marks that waiter and wakes it at once. Does
+     * nothing when no waiter of this JVM has that owner value (another JVM's, or one that gave up).
+     */
+    void handOver(String key, String ownerValue) {
+        ConcurrentLinkedDeque<Waiter> queue = queues.get(key);
+        if (queue == null) {
+            return;
+        }
+        for (Waiter waiter : queue) {
+            if (ownerValue.equals(waiter.ownerValue)) {
+                waiter.handedOver = true;
+                LockSupport.unpark(waiter.thread);
+                return;
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package io.sessionlocking.core;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One atomic try at a lock, which may also read what the lock guards in the same backend call: a script that takes a
@@ -19,10 +20,28 @@ public interface LockAttempt<T> {
 
     /**
      * Tries once to make {@code ownerValue} the owner of the lock at {@code key} for {@code ttl}. An attempt whose
-     * owner value already owns the lock succeeds again.
+     * owner value already owns the lock (it was handed over) succeeds again. A backend with a queue may queue the owner
+     * value behind the holder ({@link AttemptOutcome.Queued}); {@code queued} tells that an earlier attempt of the same
+     * acquisition, with the same owner value, was queued, so that it is not queued twice.
      *
      * @throws InterruptedException when the calling thread is interrupted while waiting for the backend
      */
-    AttemptOutcome<T> attempt(String key, String ownerValue, Duration ttl, Duration timeout)
+    AttemptOutcome<T> attempt(String key, String ownerValue, Duration ttl, Duration timeout, boolean queued)
             throws InterruptedException;
+
+    /**
+     * The acquisition gives up after {@code ownerValue} was queued: take it out of the queue, and if the lock was
+     * handed to it meanwhile, release it (to the next in the queue). Best effort: sent without waiting for the reply
+     * (the backend may be the reason the acquisition gave up), never throws.
+     */
+    default void leave(String key, String ownerValue, Duration timeout) {}
+
+    /**
+     * The backend announced that the lock was handed to this acquisition's owner value. Returns the outcome without a
+     * backend call when the announcement is all the caller needs, or {@code null} to make one more {@link #attempt}
+     * (which succeeds at once, the lock being the caller's), e.g. to read what the lock guards.
+     */
+    default @Nullable AttemptOutcome<T> handedOver() {
+        return null;
+    }
 }

@@ -32,6 +32,9 @@ public final class LockSettings {
     /** Waiting strategy between attempts. */
     public static final Backoff DEFAULT_BACKOFF = Backoff.FIXED;
 
+    /** How a waiter learns that a lock was released: announced by the backend, with polling as a safety net. */
+    public static final WakeUp DEFAULT_WAKE_UP = WakeUp.NOTIFY;
+
     /** Prefix of every lock key; Spring Session's own default namespace, so locks sit next to the sessions. */
     public static final String DEFAULT_KEY_NAMESPACE = "spring:session";
 
@@ -62,9 +65,22 @@ public final class LockSettings {
         EXPONENTIAL
     }
 
+    /** How a waiter learns that the lock it waits for was released. */
+    public enum WakeUp {
+        /**
+         * Waiters queue in the backend and a release hands the lock to the first of them and announces it (pub/sub),
+         * so a waiter on another node goes on at once; while an announcement may have been missed (no subscription
+         * yet, a dropped connection) waiters poll at the retry delay. Backends without a queue poll.
+         */
+        NOTIFY,
+        /** Waiters poll by the {@link Backoff}; the first attempt after a release wins (Spryker's spin lock). */
+        POLL
+    }
+
     private final Duration retryDelay;
     private final Duration maxRetryDelay;
     private final Backoff backoff;
+    private final WakeUp wakeUp;
     private final Duration maxRequestTime;
     private final double timeoutFraction;
     private final Duration timeout;
@@ -87,6 +103,7 @@ public final class LockSettings {
         // A TTL shorter than one pause would let the lock expire between two attempts of its own waiters.
         this.retryDelay = requireBetween("retryDelay", builder.retryDelay, MIN_DURATION, min(lockTtl, timeout));
         this.backoff = Objects.requireNonNull(builder.backoff, "backoff");
+        this.wakeUp = Objects.requireNonNull(builder.wakeUp, "wakeUp");
         this.maxRetryDelay = requireBetween("maxRetryDelay", builder.maxRetryDelay, retryDelay, MAX_DURATION);
         this.keyNamespace = requireNamespace(builder.keyNamespace);
         this.maxWaitersPerSession = requireBetween("maxWaitersPerSession", builder.maxWaitersPerSession);
@@ -109,6 +126,7 @@ public final class LockSettings {
                 .retryDelay(retryDelay)
                 .maxRetryDelay(maxRetryDelay)
                 .backoff(backoff)
+                .wakeUp(wakeUp)
                 .maxRequestTime(maxRequestTime)
                 .timeoutFraction(timeoutFraction)
                 .keyNamespace(keyNamespace)
@@ -128,6 +146,10 @@ public final class LockSettings {
 
     public Backoff backoff() {
         return backoff;
+    }
+
+    public WakeUp wakeUp() {
+        return wakeUp;
     }
 
     public Duration maxRequestTime() {
@@ -167,7 +189,8 @@ public final class LockSettings {
 
     @Override
     public String toString() {
-        return "LockSettings[retryDelay=" + retryDelay + ", backoff=" + backoff + ", maxRetryDelay=" + maxRetryDelay
+        return "LockSettings[retryDelay=" + retryDelay + ", backoff=" + backoff + ", wakeUp=" + wakeUp
+                + ", maxRetryDelay=" + maxRetryDelay
                 + ", maxRequestTime=" + maxRequestTime + ", timeoutFraction=" + timeoutFraction + ", timeout="
                 + timeout + (timeoutExplicit ? " (explicit)" : " (derived)") + ", lockTtl=" + lockTtl
                 + ", keyNamespace=" + keyNamespace + ", maxWaitersPerSession=" + maxWaitersPerSession
@@ -227,6 +250,7 @@ public final class LockSettings {
         private @Nullable Duration retryDelay = DEFAULT_RETRY_DELAY;
         private @Nullable Duration maxRetryDelay = DEFAULT_MAX_RETRY_DELAY;
         private Backoff backoff = DEFAULT_BACKOFF;
+        private WakeUp wakeUp = DEFAULT_WAKE_UP;
         private @Nullable Duration maxRequestTime = DEFAULT_MAX_REQUEST_TIME;
         private double timeoutFraction = DEFAULT_TIMEOUT_FRACTION;
         private @Nullable Duration timeout;
@@ -249,6 +273,11 @@ public final class LockSettings {
 
         public Builder backoff(Backoff backoff) {
             this.backoff = backoff;
+            return this;
+        }
+
+        public Builder wakeUp(WakeUp wakeUp) {
+            this.wakeUp = wakeUp;
             return this;
         }
 

@@ -25,8 +25,11 @@ public interface LockStore {
      */
     boolean tryAcquire(String key, String token, Duration ttl, Duration timeout) throws InterruptedException;
 
-    /** Deletes {@code key} only if it holds {@code token}; {@code true} when deleted. */
-    boolean release(String key, String token, Duration timeout);
+    /**
+     * Releases the lock at {@code key} only if {@code token} holds it; {@code true} when released. A store with a queue
+     * hands the lock to the first queued token, for {@code ttl}, and announces it.
+     */
+    boolean release(String key, String token, Duration ttl, Duration timeout);
 
     /** Resets the time-to-live of {@code key} only if it holds {@code token}; {@code true} when extended. */
     boolean extend(String key, String token, Duration ttl, Duration timeout);
@@ -46,4 +49,26 @@ public interface LockStore {
 
     /** A short name for logs and metrics, e.g. {@code redis}. */
     String name();
+
+    /**
+     * Like {@link #tryAcquire}, but a store with a queue queues {@code token} behind the holder when the lock is held
+     * ({@link AttemptOutcome.Queued}), once per acquisition ({@code queued} tells that an earlier attempt queued it), and
+     * its {@link #release} then hands the lock to the queue's first token and announces it ({@link #handOffs()}).
+     * Stores without a queue take the lock or report it held.
+     */
+    default AttemptOutcome<Boolean> acquireOrQueue(
+            String key, String token, Duration ttl, Duration timeout, boolean queued) throws InterruptedException {
+        return tryAcquire(key, token, ttl, timeout) ? AttemptOutcome.acquired(Boolean.TRUE) : AttemptOutcome.held(null);
+    }
+
+    /**
+     * Takes a queued token that gives up out of the queue, releasing the lock (handing it on for {@code ttl}) if it was
+     * handed to it meanwhile. Sent without waiting for the reply; never throws.
+     */
+    default void leaveQueue(String key, String token, Duration ttl, Duration timeout) {}
+
+    /** The announcements of this store's hand-offs, or {@code null} when it has no queue (its waiters poll). */
+    default @Nullable HandOffs handOffs() {
+        return null;
+    }
 }

@@ -28,7 +28,11 @@ import org.jspecify.annotations.Nullable;
  * <p>Fairness: within this JVM the waiters of a session queue in arrival order; only the oldest polls the backend,
  * and a lock released by this JVM wakes it at once ({@link LocalWaiters}). A request never overtakes an older one of
  * the same JVM, and a hot session costs the backend one poller per JVM rather than one per waiting request. Between
- * JVMs the first {@code SET NX} to arrive wins.
+ * JVMs, with {@link LockSettings.WakeUp#NOTIFY} and a store that has a queue ({@link LockStore#handOffs()}), the oldest
+ * waiter of each JVM queues in the backend, and a release hands the lock to the first of the queue and announces it:
+ * the next holder on another node goes on within about one round trip of the release, in arrival order, without
+ * polling. While an announcement may have been missed, waiters poll at the retry delay; otherwise (and with {@link
+ * LockSettings.WakeUp#POLL}) the first attempt after a release wins.
  *
  * <p>An attempt is a {@link LockStore#tryAcquire} by default, or any {@link LockAttempt}, e.g. one script that takes a
  * session's lock and returns the session in the same round trip. Keys come from a key layout: {@code
@@ -39,9 +43,17 @@ import org.jspecify.annotations.Nullable;
 public final class SpinLockProvider implements SessionLockProvider {
 
     static final long MIN_CALL_TIMEOUT_MILLIS = 50;
+    /**
+     * Longest pause of a queued waiter whose announcements cannot have been missed: only a protocol fault (a queue
+     * entry lost in a failover, a connection that died silently) would leave it waiting that long.
+     */
+    static final long HANDED_OVER_BACKSTOP_MILLIS = 1000;
+
     static final int OWNERSHIP_CHECK_EVERY = 8;
     private static final long MIN_CALL_TIMEOUT_NANOS =
             Duration.ofMillis(MIN_CALL_TIMEOUT_MILLIS).toNanos();
+    private static final long HANDED_OVER_BACKSTOP_NANOS =
+            Duration.ofMillis(HANDED_OVER_BACKSTOP_MILLIS).toNanos();
 
     private final LockStore store;
     private final LockSettings settings;
@@ -50,6 +62,10 @@ public final class SpinLockProvider implements SessionLockProvider {
     private final UnaryOperator<String> keyLayout;
     private final RetryDelays delays;
     private final LocalWaiters waiters;
+    /** The store's announcements of hand-offs, when it has them and waiters are to be woken by them. */
+    private final @Nullable HandOffs handOffs;
+
+    private final boolean notify;
 
     public SpinLockProvider(LockStore store, LockSettings settings) {
         this(store, settings, SessionLockListener.NONE, LockClock.SYSTEM);
@@ -79,6 +95,12 @@ public final class SpinLockProvider implements SessionLockProvider {
         this.keyLayout = Objects.requireNonNull(keyLayout, "keyLayout");
         this.delays = new RetryDelays(settings);
         this.waiters = new LocalWaiters(settings.maxWaitersPerSession());
+        HandOffs announced = settings.wakeUp() == LockSettings.WakeUp.NOTIFY ? store.handOffs() : null;
+        this.handOffs = announced;
+        this.notify = announced != null;
+        if (announced != null) {
+            announced.listen(waiters::handOver);
+        }
     }
 
     @Override
@@ -125,59 +147,134 @@ public final class SpinLockProvider implements SessionLockProvider {
         long commandTimeoutNanos = settings.commandTimeout().toNanos();
         // The owner value is the random token followed by the holder's description; only the token makes it unique.
         String ownerValue = LockTokens.next() + holderSuffix;
+        me.ownerValue = ownerValue;
         int attempts = 0;
         int failuresInARow = 0;
         boolean answered = false;
         LockStoreException lastError = null;
         LockStore.StoredLock lastHolder = null;
-        while (true) {
-            // Only the oldest local waiter polls the backend; the others wait for their turn (see LocalWaiters).
-            boolean myTurn = waiters.isFirst(key, me);
-            if (myTurn) {
-                attempts++;
-                long callTimeout =
-                        Math.min(commandTimeoutNanos, Math.max(deadline - clock.nanoTime(), MIN_CALL_TIMEOUT_NANOS));
+        // Queued: the backend holds this owner value in the lock's queue, and its holder's release will hand the lock
+        // over and announce it. queuedPeriod: the subscription period in which it was queued; while the watch reports
+        // the same period no announcement can have been missed, so the waiter need not poll (see HandOffs).
+        boolean queued = false;
+        // Whether the last attempt was answered with Queued: only then must a waiter that gives up leave the queue
+        // itself; after a failed attempt the store has already sent the leave behind it.
+        boolean answeredQueued = false;
+        long queuedPeriod = HandOffs.NOT_SUBSCRIBED;
+        HandOffs.Watch watch = null;
+        boolean acquired = false;
+        try {
+            while (true) {
+                if (me.handedOver) {
+                    me.handedOver = false;
+                    AttemptOutcome<T> handed = attempt.handedOver();
+                    if (handed instanceof AttemptOutcome.Acquired<T> taken) {
+                        acquired = true;
+                        return acquired(key, ownerValue, masked, start, attempts, taken.value());
+                    }
+                }
+                // Only the oldest local waiter polls the backend; the others wait for their turn (see LocalWaiters).
+                boolean myTurn = waiters.isFirst(key, me);
+                if (myTurn) {
+                    attempts++;
+                    long callTimeout = Math.min(
+                            commandTimeoutNanos, Math.max(deadline - clock.nanoTime(), MIN_CALL_TIMEOUT_NANOS));
+                    // Read before the attempt is sent: a period that began later may have missed its announcement.
+                    long period = watch != null ? watch.period() : HandOffs.NOT_SUBSCRIBED;
+                    try {
+                        AttemptOutcome<T> outcome =
+                                attempt.attempt(key, ownerValue, ttl, Duration.ofNanos(callTimeout), queued);
+                        if (outcome instanceof AttemptOutcome.Acquired<T> taken) {
+                            acquired = true;
+                            return acquired(key, ownerValue, masked, start, attempts, taken.value());
+                        }
+                        if (outcome instanceof AttemptOutcome.Absent<T>) {
+                            acquired = true; // nothing to lock, nothing queued: nothing to leave
+                            return null;
+                        }
+                        answeredQueued = outcome instanceof AttemptOutcome.Queued<T>;
+                        if (outcome instanceof AttemptOutcome.Queued<T> inQueue) {
+                            lastHolder = inQueue.holder();
+                            if (!queued || period != queuedPeriod) {
+                                queuedPeriod = period;
+                            }
+                            queued = true;
+                            if (watch == null && handOffs != null) {
+                                watch = handOffs.watch(key);
+                                queuedPeriod = HandOffs.NOT_SUBSCRIBED; // subscribed after queueing: poll once more
+                            }
+                        } else {
+                            lastHolder = ((AttemptOutcome.Held<T>) outcome).holder();
+                            queued = false;
+                        }
+                        answered = true;
+                        failuresInARow = 0;
+                    } catch (LockStoreException e) {
+                        lastError = e;
+                        failuresInARow++;
+                        answeredQueued = false;
+                        if (notify) {
+                            // The outcome is unknown, and the owner value may sit in the queue: keep it, so that the
+                            // next attempt finds it (taken, or queued once) instead of leaving a stranger queued.
+                            queued = true;
+                            queuedPeriod = HandOffs.NOT_SUBSCRIBED;
+                        } else {
+                            // The outcome is unknown: the store cleans up behind this owner value, never reused.
+                            ownerValue = LockTokens.next() + holderSuffix;
+                            me.ownerValue = ownerValue;
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw fail(Reason.INTERRUPTED, start, attempts, masked, lastHolder, e);
+                    }
+                }
+                long now = clock.nanoTime();
+                if (now - deadline >= 0) {
+                    boolean backendDown = failuresInARow >= 2 || (failuresInARow == 1 && !answered);
+                    throw fail(
+                            backendDown ? Reason.BACKEND_UNAVAILABLE : Reason.TIMEOUT,
+                            start,
+                            attempts,
+                            masked,
+                            lastHolder,
+                            failuresInARow > 0 ? lastError : null);
+                }
+                long pause;
+                if (!myTurn) {
+                    pause = settings.retryDelay().toNanos(); // or until woken by this JVM's release
+                } else if (queued
+                        && watch != null
+                        && queuedPeriod != HandOffs.NOT_SUBSCRIBED
+                        && watch.period() == queuedPeriod) {
+                    // The announcement wakes it. It checks again only when the holder's lock would expire (a dead
+                    // holder's lock takes its queue with it), and at the backstop, which guards the protocol itself.
+                    pause = HANDED_OVER_BACKSTOP_NANOS;
+                    if (lastHolder != null) {
+                        pause = Math.min(
+                                pause,
+                                lastHolder.ttl().toNanos()
+                                        + settings.retryDelay().toNanos());
+                    }
+                } else if (queued) {
+                    pause = settings.retryDelay().toNanos(); // an announcement may have been missed: poll
+                } else {
+                    pause = delays.nextDelayNanos(attempts);
+                }
                 try {
-                    AttemptOutcome<T> outcome = attempt.attempt(key, ownerValue, ttl, Duration.ofNanos(callTimeout));
-                    if (outcome instanceof AttemptOutcome.Acquired<T> acquired) {
-                        return acquired(key, ownerValue, masked, start, attempts, acquired.value());
-                    }
-                    if (outcome instanceof AttemptOutcome.Absent<T>) {
-                        return null;
-                    }
-                    lastHolder = ((AttemptOutcome.Held<T>) outcome).holder();
-                    answered = true;
-                    failuresInARow = 0;
-                } catch (LockStoreException e) {
-                    // The outcome is unknown: the attempt cleans up behind this owner value, which is never reused.
-                    lastError = e;
-                    failuresInARow++;
-                    ownerValue = LockTokens.next() + holderSuffix;
+                    clock.sleep(Math.min(pause, deadline - now));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw fail(Reason.INTERRUPTED, start, attempts, masked, lastHolder, e);
                 }
             }
-            long now = clock.nanoTime();
-            if (now - deadline >= 0) {
-                boolean backendDown = failuresInARow >= 2 || (failuresInARow == 1 && !answered);
-                throw fail(
-                        backendDown ? Reason.BACKEND_UNAVAILABLE : Reason.TIMEOUT,
-                        start,
-                        attempts,
-                        masked,
-                        lastHolder,
-                        failuresInARow > 0 ? lastError : null);
+        } finally {
+            if (!acquired && answeredQueued) {
+                // Out of the queue, so that no release hands the lock to a waiter that has gone (and if one just did,
+                // the leave releases it on to the next). Sent without waiting for it.
+                attempt.leave(key, ownerValue, settings.commandTimeout());
             }
-            // A waiter whose turn has not come checks again after one retry delay, or when woken.
-            long pause = myTurn
-                    ? delays.nextDelayNanos(attempts)
-                    : settings.retryDelay().toNanos();
-            try {
-                clock.sleep(Math.min(pause, deadline - now));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw fail(Reason.INTERRUPTED, start, attempts, masked, lastHolder, e);
+            if (watch != null) {
+                watch.close();
             }
         }
     }
@@ -203,13 +300,32 @@ public final class SpinLockProvider implements SessionLockProvider {
         private int refusals;
 
         @Override
-        public AttemptOutcome<Boolean> attempt(String key, String ownerValue, Duration ttl, Duration timeout)
+        public AttemptOutcome<Boolean> attempt(
+                String key, String ownerValue, Duration ttl, Duration timeout, boolean queued)
                 throws InterruptedException {
+            if (notify) {
+                return store.acquireOrQueue(key, ownerValue, ttl, timeout, queued);
+            }
             if (store.tryAcquire(key, ownerValue, ttl, timeout)
                     || (++refusals % OWNERSHIP_CHECK_EVERY == 0 && store.isHeld(key, ownerValue, timeout))) {
                 return AttemptOutcome.acquired(Boolean.TRUE);
             }
             return AttemptOutcome.held(null);
+        }
+
+        @Override
+        public void leave(String key, String ownerValue, Duration timeout) {
+            try {
+                store.leaveQueue(key, ownerValue, settings.lockTtl(), timeout);
+            } catch (RuntimeException e) {
+                // Best effort: the entry's own deadline takes it out of the queue otherwise.
+            }
+        }
+
+        /** The announcement is the proof: the release that made this owner value the holder published it. */
+        @Override
+        public AttemptOutcome<Boolean> handedOver() {
+            return AttemptOutcome.acquired(Boolean.TRUE);
         }
     }
 
@@ -244,7 +360,7 @@ public final class SpinLockProvider implements SessionLockProvider {
         String key = keyLayout.apply(sessionId);
         LockStore.StoredLock stored = store.describe(key, settings.commandTimeout());
         // Compare-and-delete with the value just read: a holder that took the lock in between keeps it.
-        return stored != null && store.release(key, stored.value(), settings.commandTimeout());
+        return stored != null && store.release(key, stored.value(), settings.lockTtl(), settings.commandTimeout());
     }
 
     @Override

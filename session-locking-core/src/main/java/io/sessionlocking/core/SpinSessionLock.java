@@ -76,7 +76,8 @@ final class SpinSessionLock implements SessionLock {
     public boolean release() {
         try {
             Boolean deleted = releaseWith(
-                    (k, owner) -> store.release(k, owner, settings.commandTimeout()), Boolean::booleanValue);
+                    (k, owner) -> store.release(k, owner, settings.lockTtl(), settings.commandTimeout()),
+                    Boolean::booleanValue);
             return deleted != null ? deleted : releaseResult;
         } catch (RuntimeException e) {
             // Heard by the listener (onReleaseFailed); the lock expires at its TTL. A release never throws.

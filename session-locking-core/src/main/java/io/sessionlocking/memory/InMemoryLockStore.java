@@ -48,7 +48,7 @@ public final class InMemoryLockStore implements LockStore {
     }
 
     @Override
-    public boolean release(String key, String token, Duration timeout) {
+    public boolean release(String key, String token, Duration ttl, Duration timeout) {
         long now = nanoTime.getAsLong();
         boolean[] deleted = {false};
         locks.computeIfPresent(key, (k, current) -> {

@@ -20,7 +20,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>commands are rejected while disconnected ({@link ClientOptions.DisconnectedBehavior#REJECT_COMMANDS}), so an
  *       outage fails each attempt at once and no stale {@code SET} is replayed after a reconnect;
  *   <li>the client reconnects on its own, so a waiter recovers when Redis is back;
- *   <li>connecting is bounded by {@link #CONNECT_TIMEOUT}.
+ *   <li>connecting is bounded by {@link #CONNECT_TIMEOUT};
+ *   <li>a second, pub/sub connection hears the announcements of hand-offs ({@link LettuceHandOffs}).
  * </ul>
  */
 public final class LettuceLockStores {
@@ -40,7 +41,8 @@ public final class LettuceLockStores {
                 .build());
         try {
             var connection = client.connect(StringCodec.UTF8);
-            return new Managed(client, connection, new LettuceLockStore(connection.async()));
+            LettuceHandOffs handOffs = LettuceHandOffs.connect(client);
+            return new Managed(client, connection, handOffs, new LettuceLockStore(connection.async(), handOffs));
         } catch (RuntimeException e) {
             client.shutdown();
             throw e;
@@ -57,7 +59,8 @@ public final class LettuceLockStores {
                 .build());
         try {
             var connection = client.connect(StringCodec.UTF8);
-            return new Managed(client, connection, new LettuceLockStore(connection.async()));
+            LettuceHandOffs handOffs = LettuceHandOffs.connect(client);
+            return new Managed(client, connection, handOffs, new LettuceLockStore(connection.async(), handOffs));
         } catch (RuntimeException e) {
             client.shutdown();
             throw e;
@@ -73,19 +76,22 @@ public final class LettuceLockStores {
     public static Managed connectWith(AbstractRedisClient client) {
         StatefulConnection<String, String> connection;
         LettuceLockStore store;
+        LettuceHandOffs handOffs;
         if (client instanceof RedisClusterClient cluster) {
             var clusterConnection = cluster.connect(StringCodec.UTF8);
             connection = clusterConnection;
-            store = new LettuceLockStore(clusterConnection.async());
+            handOffs = LettuceHandOffs.connect(client);
+            store = new LettuceLockStore(clusterConnection.async(), handOffs);
         } else if (client instanceof RedisClient standalone) {
             var standaloneConnection = standalone.connect(StringCodec.UTF8);
             connection = standaloneConnection;
-            store = new LettuceLockStore(standaloneConnection.async());
+            handOffs = LettuceHandOffs.connect(client);
+            store = new LettuceLockStore(standaloneConnection.async(), handOffs);
         } else {
             throw new IllegalArgumentException(
                     "Unsupported Lettuce client " + client.getClass().getName());
         }
-        return new Managed(null, connection, store);
+        return new Managed(null, connection, handOffs, store);
     }
 
     private static SocketOptions socketOptions() {
@@ -97,15 +103,23 @@ public final class LettuceLockStores {
 
         private final @Nullable AbstractRedisClient client;
         private final StatefulConnection<String, String> connection;
+        private final LettuceHandOffs handOffs;
         private final LettuceLockStore store;
 
         Managed(
                 @Nullable AbstractRedisClient client,
                 StatefulConnection<String, String> connection,
+                LettuceHandOffs handOffs,
                 LettuceLockStore store) {
             this.client = client;
             this.connection = connection;
+            this.handOffs = handOffs;
             this.store = store;
+        }
+
+        /** The store's hand-off announcements (its pub/sub connection). */
+        public LettuceHandOffs handOffs() {
+            return handOffs;
         }
 
         public LettuceLockStore store() {
@@ -115,6 +129,7 @@ public final class LettuceLockStores {
         /** Closes the connection, and shuts the client down if this store created it, waiting a few seconds at most. */
         @Override
         public void close() {
+            handOffs.close();
             connection.close();
             if (client != null) {
                 client.shutdown(Duration.ZERO, Duration.ofSeconds(2));

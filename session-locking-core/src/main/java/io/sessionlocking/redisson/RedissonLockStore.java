@@ -3,15 +3,16 @@ package io.sessionlocking.redisson;
 import static io.sessionlocking.support.Replies.await;
 import static io.sessionlocking.support.Replies.awaitInterruptibly;
 
+import io.sessionlocking.core.AttemptOutcome;
 import io.sessionlocking.core.LockStore;
 import io.sessionlocking.core.LockStoreException;
+import io.sessionlocking.support.LockReplies;
 import io.sessionlocking.support.LockScripts;
 import io.sessionlocking.support.StoredLocks;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
-import org.redisson.api.RFuture;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
@@ -29,9 +30,11 @@ import org.redisson.client.codec.StringCodec;
  *
  * <h2>Storage details</h2>
  *
- * The same as {@link io.sessionlocking.redis.LettuceLockStore}: a string key with the token and a TTL; {@code SET NX
- * PX} ({@code RBucket.setIfAbsent}), {@code EVALSHA} compare-and-delete and compare-and-{@code PEXPIRE}, {@code GET}.
- * Scripts run by SHA, routed to the key's node, with one {@code EVAL} on {@code NOSCRIPT}.
+ * The same as {@link io.sessionlocking.redis.LettuceLockStore}: the lock is a list with the holder first and its queue
+ * behind it, with the holder's TTL, handled by the same scripts ({@link LockScripts}); {@code LINDEX key 0} tells the
+ * holder. Scripts run by SHA, routed to the key's node, with one {@code EVAL} on {@code NOSCRIPT}. This store has no
+ * hand-off announcements: its waiters poll (a release still hands the lock to a waiter that another node's store
+ * queued).
  *
  * <p>Each call waits at most its {@code timeout}. Redisson may send the commands of one caller on different pooled
  * connections, so the clean-up sent behind a timed-out acquire is not ordered after it as with Lettuce; a late
@@ -51,19 +54,56 @@ public final class RedissonLockStore implements LockStore {
 
     @Override
     public boolean tryAcquire(String key, String token, Duration ttl, Duration timeout) throws InterruptedException {
-        RFuture<Boolean> reply = client.<String>getBucket(key, StringCodec.INSTANCE)
-                .setIfAbsentAsync(token, Duration.ofMillis(ttl.toMillis()));
+        return attempt(key, token, ttl, timeout, LockScripts.POLL) instanceof AttemptOutcome.Acquired<Boolean>;
+    }
+
+    @Override
+    public AttemptOutcome<Boolean> acquireOrQueue(
+            String key, String token, Duration ttl, Duration timeout, boolean queued) throws InterruptedException {
+        return attempt(key, token, ttl, timeout, queued ? LockScripts.QUEUED : LockScripts.QUEUE);
+    }
+
+    private AttemptOutcome<Boolean> attempt(String key, String token, Duration ttl, Duration timeout, String mode)
+            throws InterruptedException {
+        List<Object> keys = List.of(key);
+        Object[] args = {token, Long.toString(ttl.toMillis()), mode};
         try {
-            return Boolean.TRUE.equals(awaitInterruptibly(reply, timeout));
+            List<Object> reply;
+            try {
+                reply = awaitInterruptibly(
+                        script.<List<Object>>evalShaAsync(
+                                key,
+                                RScript.Mode.READ_WRITE,
+                                LockScripts.ACQUIRE_SHA,
+                                RScript.ReturnType.LIST,
+                                keys,
+                                args),
+                        timeout);
+            } catch (LockStoreException e) {
+                if (!LockScripts.isNoScript(e)) {
+                    throw e;
+                }
+                reply = awaitInterruptibly(
+                        script.<List<Object>>evalAsync(
+                                key, RScript.Mode.READ_WRITE, LockScripts.ACQUIRE, RScript.ReturnType.LIST, keys, args),
+                        timeout);
+            }
+            return LockReplies.acquire(reply);
         } catch (LockStoreException | InterruptedException e) {
-            abandon(key, token);
+            abandon(key, token, ttl);
             throw e;
         }
     }
 
     @Override
-    public boolean release(String key, String token, Duration timeout) {
-        return ONE.equals(run(LockScripts.RELEASE, LockScripts.RELEASE_SHA, key, timeout, token));
+    public boolean release(String key, String token, Duration ttl, Duration timeout) {
+        return LockReplies.released(
+                run(LockScripts.RELEASE, LockScripts.RELEASE_SHA, key, timeout, token, Long.toString(ttl.toMillis())));
+    }
+
+    @Override
+    public void leaveQueue(String key, String token, Duration ttl, Duration timeout) {
+        abandon(key, token, ttl);
     }
 
     @Override
@@ -75,7 +115,7 @@ public final class RedissonLockStore implements LockStore {
     @Override
     public boolean isHeld(String key, String token, Duration timeout) {
         return token.equals(
-                await(client.<String>getBucket(key, StringCodec.INSTANCE).getAsync(), timeout));
+                await(client.<String>getList(key, StringCodec.INSTANCE).getAsync(0), timeout));
     }
 
     @Override
@@ -106,11 +146,17 @@ public final class RedissonLockStore implements LockStore {
         }
     }
 
-    private void abandon(String key, String token) {
+    private void abandon(String key, String token, Duration ttl) {
         try {
             // EVAL, not EVALSHA: after a restart the script cache is empty and nobody would see the NOSCRIPT error.
             script.evalAsync(
-                    key, RScript.Mode.READ_WRITE, LockScripts.RELEASE, RScript.ReturnType.LONG, List.of(key), token);
+                    key,
+                    RScript.Mode.READ_WRITE,
+                    LockScripts.LEAVE,
+                    RScript.ReturnType.LONG,
+                    List.of(key),
+                    token,
+                    Long.toString(ttl.toMillis()));
         } catch (RuntimeException ignored) {
             // Best effort: the TTL bounds the lock if this does not get through.
         }

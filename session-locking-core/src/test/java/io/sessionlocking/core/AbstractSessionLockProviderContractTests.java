@@ -191,13 +191,13 @@ public abstract class AbstractSessionLockProviderContractTests {
         SessionLockProvider provider = new SpinLockProvider(store, settings().build());
 
         try (SessionLock lock = provider.acquire(sessionId)) {
-            assertThat(store.release(key, "not-the-token", timeout)).isFalse();
+            assertThat(store.release(key, "not-the-token", timeout, timeout)).isFalse();
             assertThat(store.extend(key, "not-the-token", Duration.ofMillis(1), timeout))
                     .isFalse();
             assertThat(store.isHeld(key, "not-the-token", timeout)).isFalse();
             assertThat(lock.isHeld()).isTrue();
         }
-        assertThat(store.release(key, "not-the-token", timeout)).isFalse();
+        assertThat(store.release(key, "not-the-token", timeout, timeout)).isFalse();
     }
 
     @Test

@@ -18,8 +18,24 @@ public abstract class ForwardingLockStore implements LockStore {
     }
 
     @Override
-    public boolean release(String key, String token, Duration timeout) {
-        return delegate.release(key, token, timeout);
+    public AttemptOutcome<Boolean> acquireOrQueue(
+            String key, String token, Duration ttl, Duration timeout, boolean queued) throws InterruptedException {
+        return delegate.acquireOrQueue(key, token, ttl, timeout, queued);
+    }
+
+    @Override
+    public void leaveQueue(String key, String token, Duration ttl, Duration timeout) {
+        delegate.leaveQueue(key, token, ttl, timeout);
+    }
+
+    @Override
+    public @Nullable HandOffs handOffs() {
+        return delegate.handOffs();
+    }
+
+    @Override
+    public boolean release(String key, String token, Duration ttl, Duration timeout) {
+        return delegate.release(key, token, ttl, timeout);
     }
 
     @Override

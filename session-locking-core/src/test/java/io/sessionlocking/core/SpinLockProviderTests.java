@@ -232,9 +232,9 @@ class SpinLockProviderTests {
         }
 
         @Override
-        public boolean release(String key, String token, Duration timeout) {
+        public boolean release(String key, String token, Duration ttl, Duration timeout) {
             maybeFail();
-            return super.release(key, token, timeout);
+            return super.release(key, token, ttl, timeout);
         }
 
         @Override

@@ -49,6 +49,6 @@ class InMemoryLockStoreTests {
     void releaseOfAnExpiredLockReportsNothingDeleted() {
         store.tryAcquire("k", "a", TTL, NO_WAIT);
         now.addAndGet(TTL.toNanos());
-        assertThat(store.release("k", "a", NO_WAIT)).isFalse();
+        assertThat(store.release("k", "a", NO_WAIT, NO_WAIT)).isFalse();
     }
 }

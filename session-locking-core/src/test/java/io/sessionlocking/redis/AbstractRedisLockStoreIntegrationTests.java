@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.sessionlocking.core.AbstractSessionLockProviderContractTests;
+import io.sessionlocking.core.AttemptOutcome;
 import io.sessionlocking.core.ForwardingLockStore;
 import io.sessionlocking.core.LockCouldNotBeAcquiredException;
 import io.sessionlocking.core.LockCouldNotBeAcquiredException.Reason;
@@ -58,7 +59,7 @@ public abstract class AbstractRedisLockStoreIntegrationTests extends AbstractSes
     }
 
     @Test
-    void lockIsOneKeyWithARandomTokenAndTheTtl() {
+    void lockIsOneListWithTheHoldersRandomTokenFirstAndTheTtl() {
         String sessionId = newSessionId();
         String key = new LockKeys(LockSettings.DEFAULT_KEY_NAMESPACE).lockKey(sessionId);
         SessionLockProvider provider = new SpinLockProvider(
@@ -67,7 +68,10 @@ public abstract class AbstractRedisLockStoreIntegrationTests extends AbstractSes
         try (SessionLock lock = provider.acquire(sessionId)) {
             RedisNode node = redis.node();
             assertThat(key).isEqualTo("spring:session:lock:{" + sessionId + "}");
-            assertThat(node.command("GET", key)).matches("[0-9a-f]{32}");
+            assertThat(node.command("TYPE", key)).isEqualTo("list");
+            assertThat(node.command("LRANGE", key, "0", "-1"))
+                    .as("the holder, nobody queued")
+                    .matches("[0-9a-f]{32}");
             assertThat(Long.parseLong(node.command("PTTL", key))).isBetween(1L, 20_000L);
         }
         assertThat(redis.node().command("EXISTS", key)).isEqualTo("0");
@@ -163,6 +167,17 @@ public abstract class AbstractRedisLockStoreIntegrationTests extends AbstractSes
                 throws InterruptedException {
             try {
                 return super.tryAcquire(key, token, ttl, timeout);
+            } catch (RuntimeException e) {
+                failures.incrementAndGet();
+                throw e;
+            }
+        }
+
+        @Override
+        public AttemptOutcome<Boolean> acquireOrQueue(
+                String key, String token, Duration ttl, Duration timeout, boolean queued) throws InterruptedException {
+            try {
+                return super.acquireOrQueue(key, token, ttl, timeout, queued);
             } catch (RuntimeException e) {
                 failures.incrementAndGet();
                 throw e;

@@ -39,7 +39,7 @@ final class SessionHashLockStore implements LockStore {
 
     /** An attempt that takes the lock of the session at its key and returns the session's fields with it. */
     LockAttempt<List<Object>> lockAndLoad() {
-        return (key, ownerValue, ttl, timeout) -> {
+        return (key, ownerValue, ttl, timeout, queued) -> {
             List<Object> reply = attempt(() -> commands.lockAndLoad(key, ownerValue, ttl, true), key, ownerValue);
             return outcome(reply, reply);
         };
@@ -81,7 +81,7 @@ final class SessionHashLockStore implements LockStore {
     }
 
     @Override
-    public boolean release(String key, String token, Duration timeout) {
+    public boolean release(String key, String token, Duration ttl, Duration timeout) {
         return call(() -> commands.releaseLock(key, token));
     }
 
