@@ -79,15 +79,25 @@ public final class LockSettings {
         this.timeoutFraction = requireFraction(builder.timeoutFraction);
         this.timeoutExplicit = builder.timeout != null;
         this.timeout = builder.timeout != null
-                ? requireBetween("timeout", builder.timeout, MIN_DURATION, maxRequestTime)
+                ? requireBetween(
+                        "timeout", builder.timeout, MIN_DURATION, maxRequestTime, "at most the max request time")
                 : atLeastOneMilli(multiply(maxRequestTime, timeoutFraction));
         this.lockTtl = builder.lockTtl != null
                 ? requireBetween("lockTtl", builder.lockTtl, MIN_DURATION, MAX_DURATION)
                 : maxRequestTime;
+        this.retryDelay = requireBetween("retryDelay", builder.retryDelay, MIN_DURATION, MAX_DURATION);
         // A TTL shorter than one pause would let the lock expire between two attempts of its own waiters.
-        this.retryDelay = requireBetween("retryDelay", builder.retryDelay, MIN_DURATION, min(lockTtl, timeout));
+        SettingChecks.requireRetryDelayFits(
+                retryDelay,
+                lockTtl,
+                builder.lockTtl != null,
+                timeout,
+                timeoutExplicit,
+                maxRequestTime,
+                timeoutFraction,
+                MAX_DURATION);
         this.backoff = Objects.requireNonNull(builder.backoff, "backoff");
-        this.maxRetryDelay = requireBetween("maxRetryDelay", builder.maxRetryDelay, retryDelay, MAX_DURATION);
+        this.maxRetryDelay = requireMaxRetryDelay(builder.maxRetryDelay, retryDelay, backoff);
         this.keyNamespace = requireNamespace(builder.keyNamespace);
         this.maxWaitersPerSession = requireBetween("maxWaitersPerSession", builder.maxWaitersPerSession);
         this.commandTimeout =
@@ -175,10 +185,29 @@ public final class LockSettings {
     }
 
     private static Duration requireBetween(String setting, @Nullable Duration value, Duration min, Duration max) {
-        if (value == null || value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-            throw new InvalidLockSettingsException(setting, String.valueOf(value), "[" + min + ", " + max + "]");
+        return SettingChecks.requireBetween(setting, value, min, max);
+    }
+
+    private static Duration requireBetween(
+            String setting, @Nullable Duration value, Duration min, Duration max, String because) {
+        return SettingChecks.requireBetween(setting, value, min, max, because);
+    }
+
+    /** The cap of exponential pauses: at least the retry delay. The fixed backoff ignores it, so it is not held to that. */
+    private static Duration requireMaxRetryDelay(@Nullable Duration value, Duration retryDelay, Backoff backoff) {
+        if (backoff == Backoff.FIXED) {
+            return requireBetween("maxRetryDelay", value, MIN_DURATION, MAX_DURATION);
         }
-        return value;
+        if (value != null && value.compareTo(retryDelay) < 0 && value.equals(DEFAULT_MAX_RETRY_DELAY)) {
+            // Only the retry delay was chosen: it is the one out of range.
+            throw SettingChecks.invalid(
+                    "retryDelay",
+                    retryDelay,
+                    MIN_DURATION,
+                    value,
+                    "at most the max retry delay of exponential backoff");
+        }
+        return requireBetween("maxRetryDelay", value, retryDelay, MAX_DURATION, "at least the retry delay");
     }
 
     private static int requireBetween(String setting, int value) {
@@ -215,10 +244,6 @@ public final class LockSettings {
 
     private static Duration atLeastOneMilli(Duration duration) {
         return duration.compareTo(MIN_DURATION) < 0 ? MIN_DURATION : duration;
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
     }
 
     /** Mutable builder; {@link #build()} validates. Not thread-safe. */
