@@ -35,6 +35,7 @@ import org.springframework.session.SessionRepository;
 public class LockingSessionRepository implements SessionRepository<Session>, SessionLockingRepository {
 
     private static final Log logger = LogFactory.getLog(LockingSessionRepository.class);
+    private final LockFailureLog failureLog = new LockFailureLog(logger);
 
     private final SessionRepository<Session> delegate;
     private final SessionLockProvider provider;
@@ -165,7 +166,7 @@ public class LockingSessionRepository implements SessionRepository<Session>, Ses
             lock = waitObserver.observe(masked, () -> provider.acquire(id, holderInfo));
         } catch (LockCouldNotBeAcquiredException e) {
             locks.failed(id, e);
-            logger.warn(failureMessage(e, locks, id));
+            failureLog.failed(id, e, () -> failureMessage(e, locks, id));
             return withoutLock(id, locks, e);
         } finally {
             if (waiting != null) {
@@ -194,7 +195,7 @@ public class LockingSessionRepository implements SessionRepository<Session>, Ses
 
     /** The {@link OnTimeout} outcome of a request that could not lock session {@code id}. */
     private @Nullable Session withoutLock(String id, RequestLocks locks, LockCouldNotBeAcquiredException e) {
-        return switch (onTimeout) {
+        return switch (onTimeout.forFailure(e)) {
             case FAIL -> throw e;
             case READ_ONLY -> loadReadOnly(id, locks, RequestLocks.ReadOnlyMode.DISCARD);
             case PROCEED -> delegate.findById(id);
@@ -202,7 +203,7 @@ public class LockingSessionRepository implements SessionRepository<Session>, Ses
     }
 
     private String failureMessage(LockCouldNotBeAcquiredException e, RequestLocks locks, String id) {
-        String outcome = switch (onTimeout) {
+        String outcome = switch (onTimeout.forFailure(e)) {
             case FAIL -> "failing the request";
             case READ_ONLY -> "serving the session read-only";
             case PROCEED -> "proceeding without the lock";
