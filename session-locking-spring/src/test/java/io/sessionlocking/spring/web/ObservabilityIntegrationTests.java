@@ -133,6 +133,9 @@ class ObservabilityIntegrationTests {
             bodies.add(health);
             assertThat(JsonPath.<String>read(health, "$.components.sessionLocks.status"))
                     .isEqualTo("UP");
+            assertThat(JsonPath.<String>read(health, "$.components.sessionLocks.details.maxmemoryPolicy"))
+                    .isEqualTo("noeviction");
+            assertThat(health).doesNotContain("\"warning\"");
 
             assertThat(output.getAll())
                     .contains("Could not lock session " + SessionIds.mask(sessionId) + " for POST /increment: TIMEOUT")
@@ -173,7 +176,8 @@ class ObservabilityIntegrationTests {
     }
 
     @Test
-    void healthIsDownWhileTheBackendIsUnreachable() throws Exception {
+    void healthIsDownWhileTheBackendIsUnreachableWithOneLogLineNotAStackTracePerProbe(CapturedOutput output)
+            throws Exception {
         try (RedisNode own = RedisNode.start();
                 WebNode node =
                         WebNode.start(own.port(), observable(Map.of("session-locking.command-timeout", "300ms")))) {
@@ -187,12 +191,86 @@ class ObservabilityIntegrationTests {
                 assertThat(JsonPath.<String>read(health.body(), "$.components.sessionLocks.status"))
                         .isEqualTo("DOWN");
             });
+            for (int i = 0; i < 3; i++) {
+                node.send("GET", "/actuator/health/sessionLocks", null);
+            }
             own.restart();
             await().atMost(Duration.ofSeconds(30))
                     .untilAsserted(() -> assertThat(JsonPath.<String>read(
                                     node.send("GET", "/actuator/health", null).body(),
                                     "$.components.sessionLocks.status"))
                             .isEqualTo("UP"));
+        }
+        List<String> lines = output.getAll().lines().toList();
+        assertThat(lines.stream().filter(line -> line.contains("Session lock backend redis is unavailable")))
+                .as("one WARN for the whole outage")
+                .hasSize(1)
+                .allSatisfy(line -> assertThat(line).contains("WARN"));
+        assertThat(lines)
+                .anySatisfy(line -> assertThat(line).contains("Session lock backend redis is available again"));
+        int warn = lines.indexOf(lines.stream()
+                .filter(line -> line.contains("is unavailable"))
+                .findFirst()
+                .orElseThrow());
+        assertThat(lines.get(warn + 1))
+                .as("no stack trace after it")
+                .doesNotStartWith("\tat ")
+                .doesNotContain("Exception:");
+    }
+
+    @Test
+    void healthAnswersWithinItsOwnTimeoutWhileRedisHangs() throws Exception {
+        try (RedisNode own = RedisNode.start();
+                WebNode node =
+                        WebNode.start(own.port(), observable(Map.of("session-locking.command-timeout", "10s")))) {
+            assertThat(JsonPath.<String>read(
+                            node.send("GET", "/actuator/health/sessionLocks", null)
+                                    .body(),
+                            "$.status"))
+                    .isEqualTo("UP");
+            own.pause();
+            try {
+                long start = System.nanoTime();
+                HttpResponse<String> health = node.send("GET", "/actuator/health/sessionLocks", null);
+                Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+                assertThat(took)
+                        .as("bounded by the indicator's 1 s, not the 10 s command timeout")
+                        .isLessThan(Duration.ofSeconds(6));
+                assertThat(health.statusCode()).isEqualTo(503);
+                assertThat(JsonPath.<String>read(health.body(), "$.details.error"))
+                        .isEqualTo("no answer within 1000 ms");
+            } finally {
+                own.resume();
+            }
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(JsonPath.<String>read(
+                                    node.send("GET", "/actuator/health/sessionLocks", null)
+                                            .body(),
+                                    "$.status"))
+                            .isEqualTo("UP"));
+        }
+    }
+
+    @Test
+    void anEvictingMaxmemoryPolicyIsWarnedAtStartupAndInTheHealthDetails(CapturedOutput output) throws Exception {
+        try (RedisNode own = RedisNode.start()) {
+            own.command("CONFIG", "SET", "maxmemory-policy", "volatile-lru");
+            try (WebNode node = WebNode.start(own.port(), observable(Map.of()))) {
+                await().atMost(Duration.ofSeconds(20))
+                        .untilAsserted(() -> assertThat(output.getAll())
+                                .contains("WARN")
+                                .contains("Redis maxmemory-policy is volatile-lru: when Redis reaches maxmemory it "
+                                        + "evicts keys that have a TTL"));
+                String health =
+                        node.send("GET", "/actuator/health/sessionLocks", null).body();
+
+                assertThat(JsonPath.<String>read(health, "$.status")).isEqualTo("UP");
+                assertThat(JsonPath.<String>read(health, "$.details.maxmemoryPolicy"))
+                        .isEqualTo("volatile-lru");
+                assertThat(JsonPath.<String>read(health, "$.details.warning"))
+                        .contains("set maxmemory-policy noeviction");
+            }
         }
     }
 
