@@ -120,7 +120,7 @@ class DocumentedNamesTests {
         String first = token.replaceFirst("^(?:[a-z]+\\.)*", "").split("\\.")[0];
         boolean camel = first.chars().filter(Character::isUpperCase).count() >= 2
                 && first.chars().anyMatch(Character::isLowerCase);
-        return camel && !SessionLockingProperties.DEFAULT_BOT_USER_AGENTS.contains(first) && !NOT_TYPES.contains(first);
+        return camel && !SessionLockingProperties.DEFAULT_BOT_USER_AGENTS.contains(first);
     }
 
     /** Why {@code token} does not name an existing type and member, or {@code null} when it does. */
