@@ -13,7 +13,10 @@ import org.jspecify.annotations.Nullable;
  * defaults to {@code maxRequestTime}: a holder that dies keeps the session locked at most that long.
  *
  * <p>An invalid value or combination throws {@link InvalidLockSettingsException} naming the setting, the value and
- * the allowed range.
+ * the allowed range, durations written as Spring Boot reads them ({@code 10ms}). Of two conflicting settings, the one
+ * the caller chose is named, not the default it conflicts with: {@code lockTtl(5ms)} with the default 10 ms retry
+ * delay is a lock TTL below the retry delay. {@code maxRetryDelay} is held to at least the retry delay only with
+ * {@link Backoff#EXPONENTIAL}, the one backoff that uses it.
  */
 public final class LockSettings {
 
