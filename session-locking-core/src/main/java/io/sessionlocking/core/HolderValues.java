@@ -25,6 +25,11 @@ final class HolderValues {
         return suffix.toString();
     }
 
+    /** A stored lock as its holder: the description without the token, and the remaining TTL. */
+    static SessionLockProvider.LockHolder toHolder(LockStore.StoredLock stored) {
+        return new SessionLockProvider.LockHolder(holderInfo(stored.value()), stored.ttl());
+    }
+
     /** The holder's description in a stored value, without the token. */
     static String holderInfo(String storedValue) {
         int tokenLength = LockTokens.LENGTH;

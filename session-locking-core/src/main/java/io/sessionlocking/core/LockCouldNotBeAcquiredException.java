@@ -28,9 +28,24 @@ public final class LockCouldNotBeAcquiredException extends RuntimeException {
     private final Duration waited;
     private final int attempts;
     private final String maskedSessionId;
+    private final SessionLockProvider.@Nullable LockHolder lastHolder;
 
     public LockCouldNotBeAcquiredException(
             Reason reason, Duration waited, int attempts, String maskedSessionId, @Nullable Throwable cause) {
+        this(reason, waited, attempts, maskedSessionId, null, cause);
+    }
+
+    /**
+     * @param lastHolder who held the lock at the last attempt, when the backend told (a lock-and-load script does;
+     *     a plain {@code SET NX} does not)
+     */
+    public LockCouldNotBeAcquiredException(
+            Reason reason,
+            Duration waited,
+            int attempts,
+            String maskedSessionId,
+            SessionLockProvider.@Nullable LockHolder lastHolder,
+            @Nullable Throwable cause) {
         super(
                 "Could not acquire the lock of session " + maskedSessionId + ": " + reason + " after "
                         + waited.toMillis() + " ms and " + attempts + " attempt(s)",
@@ -39,6 +54,7 @@ public final class LockCouldNotBeAcquiredException extends RuntimeException {
         this.waited = waited;
         this.attempts = attempts;
         this.maskedSessionId = maskedSessionId;
+        this.lastHolder = lastHolder;
     }
 
     public Reason reason() {
@@ -53,6 +69,11 @@ public final class LockCouldNotBeAcquiredException extends RuntimeException {
     /** Acquisition attempts sent to the backend (each one a Redis command for the Redis backends). */
     public int attempts() {
         return attempts;
+    }
+
+    /** Who held the lock when the last attempt was refused, when the backend told; never the owner token. */
+    public SessionLockProvider.@Nullable LockHolder lastHolder() {
+        return lastHolder;
     }
 
     /** The session id, masked so that it cannot be used to hijack the session. */

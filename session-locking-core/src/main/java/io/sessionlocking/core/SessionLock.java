@@ -1,5 +1,8 @@
 package io.sessionlocking.core;
 
+import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
+
 /**
  * A held session lock: a single-use handle owned by whoever acquired it, not by a thread, so any thread may extend or
  * release it (an async request completes on another thread than it started on).
@@ -39,6 +42,26 @@ public interface SessionLock extends AutoCloseable {
      *     could not be deleted
      */
     boolean release();
+
+    /**
+     * Runs {@code operation} with this lock's key and owner value: a backend write that checks, atomically and in the
+     * backend, that the lock is still this handle's (a fenced write); {@code owned} tells from its result whether it
+     * was. A result that was not owned is reported to the listener as a lost lock, once per handle. Allowed after
+     * {@link #release()} too: whether such a late write may land is the operation's (the backend's) decision.
+     */
+    <R> R fenced(FencedOperation<R> operation, Predicate<? super R> owned);
+
+    /**
+     * Releases the lock through {@code operation}, which does other work too (a save) and releases the lock
+     * atomically with it in the backend; {@code released} tells from its result whether the lock was still this
+     * handle's and is now free. Acts once, exactly like {@link #release()}: the same events, the same wake-up of this
+     * JVM's next waiter, and once released (by either method) the handle never calls the backend to release again
+     * (this method then returns {@code null} without running {@code operation}).
+     *
+     * <p>An exception from {@code operation} propagates; the handle counts as released (the lock, if it is still
+     * held, expires at its TTL) and the listener hears {@code onReleaseFailed}.
+     */
+    <R> @Nullable R releaseWith(FencedOperation<R> operation, Predicate<? super R> released);
 
     /** Same as {@link #release()}. */
     @Override

@@ -33,7 +33,8 @@ public interface SessionLockListener {
 
     /**
      * A holder found its lock gone: it had expired, or was deleted or taken by someone else, when the holder tried to
-     * extend or release it. Data written under it may have been overwritten.
+     * extend, release or write under it. Reported at most once per lock. A fenced write that found it gone wrote
+     * nothing; an unfenced one may have overwritten newer data.
      */
     default void onLost(Lost event) {}
 
@@ -52,6 +53,8 @@ public interface SessionLockListener {
     /** The holder operation that found a lock gone. */
     enum Operation {
         EXTEND,
-        RELEASE
+        RELEASE,
+        /** A fenced write (see {@link SessionLock#fenced}) found the lock no longer its owner's. */
+        SAVE
     }
 }

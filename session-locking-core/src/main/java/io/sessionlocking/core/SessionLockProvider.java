@@ -2,6 +2,7 @@ package io.sessionlocking.core;
 
 import java.time.Duration;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Acquires per-session locks. Implementations are thread-safe.
@@ -26,6 +27,19 @@ public interface SessionLockProvider {
      * printable characters are kept.
      */
     SessionLock acquire(String sessionId, String holderInfo);
+
+    /**
+     * Acquires the lock of a session through {@code attempt}, which takes the lock and may read what it guards in the
+     * same backend call; waits, times out and fails exactly like {@link #acquire(String, String)}.
+     *
+     * @return the held lock with what the successful attempt read, or {@code null} when an attempt found nothing to
+     *     lock ({@link AttemptOutcome.Absent}): then no lock is held and nothing was left behind
+     * @throws LockCouldNotBeAcquiredException as {@link #acquire(String)}
+     */
+    <T> @Nullable Acquisition<T> acquire(String sessionId, String holderInfo, LockAttempt<T> attempt);
+
+    /** A held lock together with what the attempt that took it read. */
+    record Acquisition<T>(SessionLock lock, T value) {}
 
     /**
      * Who holds the lock of a session now, on any node, or empty when it is free.

@@ -8,6 +8,7 @@ import io.sessionlocking.support.SessionIds;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -29,6 +30,10 @@ import org.jspecify.annotations.Nullable;
  * the same JVM, and a hot session costs the backend one poller per JVM rather than one per waiting request. Between
  * JVMs the first {@code SET NX} to arrive wins.
  *
+ * <p>An attempt is a {@link LockStore#tryAcquire} by default, or any {@link LockAttempt}, e.g. one script that takes a
+ * session's lock and returns the session in the same round trip. Keys come from a key layout: {@code
+ * <namespace>:lock:{<id>}} by default, or another (the session's own key, when the lock lives inside the session).
+ *
  * <p>This class is thread-safe; one instance serves the whole application.
  */
 public final class SpinLockProvider implements SessionLockProvider {
@@ -42,7 +47,7 @@ public final class SpinLockProvider implements SessionLockProvider {
     private final LockSettings settings;
     private final SafeListener listener;
     private final LockClock clock;
-    private final LockKeys keys;
+    private final UnaryOperator<String> keyLayout;
     private final RetryDelays delays;
     private final LocalWaiters waiters;
 
@@ -55,11 +60,23 @@ public final class SpinLockProvider implements SessionLockProvider {
     }
 
     public SpinLockProvider(LockStore store, LockSettings settings, SessionLockListener listener, LockClock clock) {
+        this(store, settings, listener, clock, new LockKeys(settings.keyNamespace())::lockKey);
+    }
+
+    /**
+     * @param keyLayout the backend key of a session's lock, from its (valid) session id
+     */
+    public SpinLockProvider(
+            LockStore store,
+            LockSettings settings,
+            SessionLockListener listener,
+            LockClock clock,
+            UnaryOperator<String> keyLayout) {
         this.store = Objects.requireNonNull(store, "store");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.listener = new SafeListener(Objects.requireNonNull(listener, "listener"));
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.keys = new LockKeys(settings.keyNamespace());
+        this.keyLayout = Objects.requireNonNull(keyLayout, "keyLayout");
         this.delays = new RetryDelays(settings);
         this.waiters = new LocalWaiters(settings.maxWaitersPerSession());
     }
@@ -71,33 +88,48 @@ public final class SpinLockProvider implements SessionLockProvider {
 
     @Override
     public SessionLock acquire(String sessionId, String holderInfo) {
+        Acquisition<Boolean> acquisition = acquire(sessionId, holderInfo, new StoreAttempt());
+        // A store attempt never reports the lock's resource absent: it creates the lock key itself.
+        return Objects.requireNonNull(acquisition, "store attempts are never absent")
+                .lock();
+    }
+
+    @Override
+    public <T> @Nullable Acquisition<T> acquire(String sessionId, String holderInfo, LockAttempt<T> attempt) {
         SessionIds.requireValid(sessionId);
+        Objects.requireNonNull(attempt, "attempt");
         String suffix = HolderValues.suffix(holderInfo);
-        String key = keys.lockKey(sessionId);
+        String key = keyLayout.apply(sessionId);
         String masked = SessionIds.mask(sessionId);
         long start = clock.nanoTime();
         LocalWaiters.Waiter me = waiters.enter(key);
         if (me == null) {
-            throw fail(Reason.TOO_MANY_WAITERS, start, 0, masked, null);
+            throw fail(Reason.TOO_MANY_WAITERS, start, 0, masked, null, null);
         }
         try {
-            return spin(key, masked, start, suffix, me);
+            return spin(key, masked, start, suffix, me, attempt);
         } finally {
             waiters.leave(key, me);
         }
     }
 
-    private SessionLock spin(String key, String masked, long start, String holderSuffix, LocalWaiters.Waiter me) {
+    private <T> @Nullable Acquisition<T> spin(
+            String key,
+            String masked,
+            long start,
+            String holderSuffix,
+            LocalWaiters.Waiter me,
+            LockAttempt<T> attempt) {
         long deadline = start + settings.timeout().toNanos();
-        long ttlNanos = settings.lockTtl().toNanos();
+        Duration ttl = settings.lockTtl();
         long commandTimeoutNanos = settings.commandTimeout().toNanos();
-        // The stored value is the random token followed by the holder's description; only the token makes it unique.
-        String token = LockTokens.next() + holderSuffix;
+        // The owner value is the random token followed by the holder's description; only the token makes it unique.
+        String ownerValue = LockTokens.next() + holderSuffix;
         int attempts = 0;
         int failuresInARow = 0;
-        int refusals = 0;
         boolean answered = false;
         LockStoreException lastError = null;
+        LockStore.StoredLock lastHolder = null;
         while (true) {
             // Only the oldest local waiter polls the backend; the others wait for their turn (see LocalWaiters).
             boolean myTurn = waiters.isFirst(key, me);
@@ -106,33 +138,24 @@ public final class SpinLockProvider implements SessionLockProvider {
                 long callTimeout =
                         Math.min(commandTimeoutNanos, Math.max(deadline - clock.nanoTime(), MIN_CALL_TIMEOUT_NANOS));
                 try {
-                    if (store.tryAcquire(key, token, Duration.ofNanos(ttlNanos), Duration.ofNanos(callTimeout))
-                            || ownsAfterRefusals(++refusals, key, token, callTimeout)) {
-                        long acquiredAt = clock.nanoTime();
-                        int tries = attempts;
-                        listener.notify(l -> l.onAcquired(
-                                new SessionLockListener.Acquired(masked, Duration.ofNanos(acquiredAt - start), tries)));
-                        return new SpinSessionLock(
-                                store,
-                                key,
-                                token,
-                                masked,
-                                acquiredAt,
-                                settings,
-                                listener,
-                                clock,
-                                () -> waiters.wakeFirst(key));
+                    AttemptOutcome<T> outcome = attempt.attempt(key, ownerValue, ttl, Duration.ofNanos(callTimeout));
+                    if (outcome instanceof AttemptOutcome.Acquired<T> acquired) {
+                        return acquired(key, ownerValue, masked, start, attempts, acquired.value());
                     }
+                    if (outcome instanceof AttemptOutcome.Absent<T>) {
+                        return null;
+                    }
+                    lastHolder = ((AttemptOutcome.Held<T>) outcome).holder();
                     answered = true;
                     failuresInARow = 0;
                 } catch (LockStoreException e) {
-                    // The outcome is unknown: the store cleans up behind this token, which is therefore never reused.
+                    // The outcome is unknown: the attempt cleans up behind this owner value, which is never reused.
                     lastError = e;
                     failuresInARow++;
-                    token = LockTokens.next() + holderSuffix;
+                    ownerValue = LockTokens.next() + holderSuffix;
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw fail(Reason.INTERRUPTED, start, attempts, masked, e);
+                    throw fail(Reason.INTERRUPTED, start, attempts, masked, lastHolder, e);
                 }
             }
             long now = clock.nanoTime();
@@ -143,6 +166,7 @@ public final class SpinLockProvider implements SessionLockProvider {
                         start,
                         attempts,
                         masked,
+                        lastHolder,
                         failuresInARow > 0 ? lastError : null);
             }
             // A waiter whose turn has not come checks again after one retry delay, or when woken.
@@ -153,24 +177,56 @@ public final class SpinLockProvider implements SessionLockProvider {
                 clock.sleep(Math.min(pause, deadline - now));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw fail(Reason.INTERRUPTED, start, attempts, masked, e);
+                throw fail(Reason.INTERRUPTED, start, attempts, masked, lastHolder, e);
             }
         }
     }
 
+    private <T> Acquisition<T> acquired(
+            String key, String ownerValue, String masked, long start, int attempts, T value) {
+        long acquiredAt = clock.nanoTime();
+        listener.notify(l ->
+                l.onAcquired(new SessionLockListener.Acquired(masked, Duration.ofNanos(acquiredAt - start), attempts)));
+        SpinSessionLock lock = new SpinSessionLock(
+                store, key, ownerValue, masked, acquiredAt, settings, listener, clock, () -> waiters.wakeFirst(key));
+        return new Acquisition<>(lock, value);
+    }
+
     /**
-     * Whether a refused {@code SET NX} was refused because of this very token: a client that resends a command whose
-     * reply was lost in a reconnect (Lettuce does, at least once) gets "exists" for its own key, and would otherwise
-     * wait for itself until the deadline. Checked every {@value #OWNERSHIP_CHECK_EVERY} refusals, one {@code GET}.
+     * An attempt through {@link LockStore#tryAcquire}, one per acquisition. It also tells whether a refused {@code
+     * SET NX} was refused because of this very owner value: a client that resends a command whose reply was lost in
+     * a reconnect (Lettuce does, at least once) gets "exists" for its own key, and would otherwise wait for itself
+     * until the deadline. Checked every {@value #OWNERSHIP_CHECK_EVERY} refusals, one {@code GET}.
      */
-    private boolean ownsAfterRefusals(int refusals, String key, String token, long callTimeoutNanos) {
-        return refusals % OWNERSHIP_CHECK_EVERY == 0 && store.isHeld(key, token, Duration.ofNanos(callTimeoutNanos));
+    private final class StoreAttempt implements LockAttempt<Boolean> {
+
+        private int refusals;
+
+        @Override
+        public AttemptOutcome<Boolean> attempt(String key, String ownerValue, Duration ttl, Duration timeout)
+                throws InterruptedException {
+            if (store.tryAcquire(key, ownerValue, ttl, timeout)
+                    || (++refusals % OWNERSHIP_CHECK_EVERY == 0 && store.isHeld(key, ownerValue, timeout))) {
+                return AttemptOutcome.acquired(Boolean.TRUE);
+            }
+            return AttemptOutcome.held(null);
+        }
     }
 
     private LockCouldNotBeAcquiredException fail(
-            Reason reason, long start, int attempts, String masked, @Nullable Throwable cause) {
+            Reason reason,
+            long start,
+            int attempts,
+            String masked,
+            LockStore.@Nullable StoredLock lastHolder,
+            @Nullable Throwable cause) {
         LockCouldNotBeAcquiredException exception = new LockCouldNotBeAcquiredException(
-                reason, Duration.ofNanos(clock.nanoTime() - start), attempts, masked, cause);
+                reason,
+                Duration.ofNanos(clock.nanoTime() - start),
+                attempts,
+                masked,
+                lastHolder != null ? HolderValues.toHolder(lastHolder) : null,
+                cause);
         listener.notify(l -> l.onFailed(exception));
         return exception;
     }
@@ -178,16 +234,14 @@ public final class SpinLockProvider implements SessionLockProvider {
     @Override
     public Optional<LockHolder> holder(String sessionId) {
         SessionIds.requireValid(sessionId);
-        LockStore.StoredLock stored = store.describe(keys.lockKey(sessionId), settings.commandTimeout());
-        return stored == null
-                ? Optional.empty()
-                : Optional.of(new LockHolder(HolderValues.holderInfo(stored.value()), stored.ttl()));
+        LockStore.StoredLock stored = store.describe(keyLayout.apply(sessionId), settings.commandTimeout());
+        return Optional.ofNullable(stored).map(HolderValues::toHolder);
     }
 
     @Override
     public boolean forceRelease(String sessionId) {
         SessionIds.requireValid(sessionId);
-        String key = keys.lockKey(sessionId);
+        String key = keyLayout.apply(sessionId);
         LockStore.StoredLock stored = store.describe(key, settings.commandTimeout());
         // Compare-and-delete with the value just read: a holder that took the lock in between keeps it.
         return stored != null && store.release(key, stored.value(), settings.commandTimeout());

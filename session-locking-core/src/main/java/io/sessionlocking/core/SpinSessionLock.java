@@ -2,18 +2,21 @@ package io.sessionlocking.core;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The handle {@link SpinLockProvider} returns. Owns the lock through its token; any thread may use it.
+ * The handle {@link SpinLockProvider} returns. Owns the lock through its owner value; any thread may use it.
  *
- * <p>Invariant: {@link #release()} acts once. The {@code released} flag flips exactly once (compare-and-set), and only
- * the thread that flipped it talks to the backend; later callers read the published result.
+ * <p>Invariant: a release acts once, whether through {@link #release()} or {@link #releaseWith}. The {@code released}
+ * flag flips exactly once (compare-and-set), and only the thread that flipped it talks to the backend; later callers
+ * read the published result.
  */
 final class SpinSessionLock implements SessionLock {
 
     private final LockStore store;
     private final String key;
-    private final String token;
+    private final String ownerValue;
     private final String maskedSessionId;
     private final long acquiredAtNanos;
     private final LockSettings settings;
@@ -22,12 +25,13 @@ final class SpinSessionLock implements SessionLock {
     private final Runnable afterRelease;
 
     private final AtomicBoolean released = new AtomicBoolean();
+    private final AtomicBoolean lost = new AtomicBoolean();
     private volatile boolean releaseResult;
 
     SpinSessionLock(
             LockStore store,
             String key,
-            String token,
+            String ownerValue,
             String maskedSessionId,
             long acquiredAtNanos,
             LockSettings settings,
@@ -36,7 +40,7 @@ final class SpinSessionLock implements SessionLock {
             Runnable afterRelease) {
         this.store = store;
         this.key = key;
-        this.token = token;
+        this.ownerValue = ownerValue;
         this.maskedSessionId = maskedSessionId;
         this.acquiredAtNanos = acquiredAtNanos;
         this.settings = settings;
@@ -52,7 +56,7 @@ final class SpinSessionLock implements SessionLock {
 
     @Override
     public boolean isHeld() {
-        return !released.get() && store.isHeld(key, token, settings.commandTimeout());
+        return !released.get() && store.isHeld(key, ownerValue, settings.commandTimeout());
     }
 
     @Override
@@ -60,45 +64,80 @@ final class SpinSessionLock implements SessionLock {
         if (released.get()) {
             return false;
         }
-        boolean extended = store.extend(key, token, settings.lockTtl(), settings.commandTimeout());
+        boolean extended = store.extend(key, ownerValue, settings.lockTtl(), settings.commandTimeout());
         // A release that raced this extension deleted the key itself: that is not a lost lock.
         if (!extended && !released.get()) {
-            Duration held = heldFor();
-            listener.notify(l -> l.onLost(
-                    new SessionLockListener.Lost(maskedSessionId, held, SessionLockListener.Operation.EXTEND)));
+            lost(SessionLockListener.Operation.EXTEND);
         }
         return extended;
     }
 
     @Override
     public boolean release() {
+        try {
+            Boolean deleted = releaseWith(
+                    (k, owner) -> store.release(k, owner, settings.commandTimeout()), Boolean::booleanValue);
+            return deleted != null ? deleted : releaseResult;
+        } catch (RuntimeException e) {
+            // Heard by the listener (onReleaseFailed); the lock expires at its TTL. A release never throws.
+            return false;
+        }
+    }
+
+    @Override
+    public <R> R fenced(FencedOperation<R> operation, Predicate<? super R> owned) {
+        R result = operation.run(key, ownerValue);
+        if (!owned.test(result)) {
+            lost(SessionLockListener.Operation.SAVE);
+        }
+        return result;
+    }
+
+    @Override
+    public <R> @Nullable R releaseWith(FencedOperation<R> operation, Predicate<? super R> wasReleased) {
         if (!released.compareAndSet(false, true)) {
-            return releaseResult;
+            return null;
+        }
+        if (lost.get()) {
+            // Known to be someone else's already: nothing to release, nothing new to report.
+            afterRelease.run();
+            return null;
         }
         Duration held = heldFor();
-        boolean deleted;
+        R result;
         try {
-            deleted = store.release(key, token, settings.commandTimeout());
-        } catch (LockStoreException e) {
-            listener.notify(l -> l.onReleaseFailed(new SessionLockListener.Released(maskedSessionId, held), e));
-            return false;
+            result = operation.run(key, ownerValue);
+        } catch (RuntimeException e) {
+            LockStoreException cause =
+                    e instanceof LockStoreException backend ? backend : new LockStoreException("Release failed", e);
+            listener.notify(l -> l.onReleaseFailed(new SessionLockListener.Released(maskedSessionId, held), cause));
+            throw e;
         } finally {
             // The next waiter of this JVM polls now instead of after its pause.
             afterRelease.run();
         }
+        boolean deleted = wasReleased.test(result);
         releaseResult = deleted;
         if (deleted) {
             listener.notify(l -> l.onReleased(new SessionLockListener.Released(maskedSessionId, held)));
         } else {
-            listener.notify(l -> l.onLost(
-                    new SessionLockListener.Lost(maskedSessionId, held, SessionLockListener.Operation.RELEASE)));
+            lost(SessionLockListener.Operation.RELEASE);
         }
-        return deleted;
+        return result;
     }
 
     @Override
     public void close() {
         release();
+    }
+
+    /** Reports the loss once per handle, whichever operation finds it first. */
+    private void lost(SessionLockListener.Operation during) {
+        if (!lost.compareAndSet(false, true)) {
+            return;
+        }
+        Duration held = heldFor();
+        listener.notify(l -> l.onLost(new SessionLockListener.Lost(maskedSessionId, held, during)));
     }
 
     private Duration heldFor() {
@@ -107,7 +146,7 @@ final class SpinSessionLock implements SessionLock {
 
     @Override
     public String toString() {
-        // Never the token or the full session id.
+        // Never the owner value (its token) or the full session id.
         return "SessionLock[" + maskedSessionId + (released.get() ? ", released]" : "]");
     }
 }

@@ -2,7 +2,7 @@ package io.sessionlocking.spring.actuate;
 
 import io.sessionlocking.core.LockCouldNotBeAcquiredException;
 import io.sessionlocking.core.SessionLockListener;
-import io.sessionlocking.spring.web.RequestLocks;
+import io.sessionlocking.spring.web.RequestSessionLock;
 import io.sessionlocking.spring.web.SessionLockActivity;
 import java.time.Clock;
 import java.time.Duration;
@@ -99,7 +99,7 @@ public final class SessionLockStatistics implements SessionLockListener, Session
         recentAttempts.increment();
         recentFailures.increment();
         contended(exception.maskedSessionId(), exception.waited());
-        RequestLocks request = RequestLocks.current();
+        RequestSessionLock request = RequestSessionLock.current();
         Failure failure = new Failure(
                 clock.instant(),
                 exception.maskedSessionId(),

@@ -1,10 +1,7 @@
 package io.sessionlocking.spring.autoconfigure;
 
 import io.sessionlocking.core.SessionLockProvider;
-import io.sessionlocking.spring.web.LockRenewer;
-import io.sessionlocking.spring.web.LockWaitObserver;
 import io.sessionlocking.spring.web.LockingSessionRepository;
-import io.sessionlocking.spring.web.SessionLockActivity;
 import io.sessionlocking.spring.web.SessionLockingRepository;
 import java.lang.reflect.Modifier;
 import org.aopalliance.intercept.MethodInterceptor;
@@ -29,25 +26,9 @@ import org.springframework.session.SessionRepository;
 final class LockingSessionRepositoryPostProcessor implements BeanPostProcessor {
 
     private final ObjectProvider<SessionLockProvider> provider;
-    private final ObjectProvider<LockRenewer> renewer;
-    private final ObjectProvider<SessionLockingProperties> properties;
-    private final ObjectProvider<SessionLockActivity> activity;
-    private final ObjectProvider<LockWaitObserver> waitObserver;
-    private final String nodeName;
 
-    LockingSessionRepositoryPostProcessor(
-            ObjectProvider<SessionLockProvider> provider,
-            ObjectProvider<LockRenewer> renewer,
-            ObjectProvider<SessionLockingProperties> properties,
-            ObjectProvider<SessionLockActivity> activity,
-            ObjectProvider<LockWaitObserver> waitObserver,
-            String nodeName) {
+    LockingSessionRepositoryPostProcessor(ObjectProvider<SessionLockProvider> provider) {
         this.provider = provider;
-        this.renewer = renewer;
-        this.properties = properties;
-        this.activity = activity;
-        this.waitObserver = waitObserver;
-        this.nodeName = nodeName;
     }
 
     @Override
@@ -55,14 +36,7 @@ final class LockingSessionRepositoryPostProcessor implements BeanPostProcessor {
         if (!(bean instanceof SessionRepository<?> repository) || bean instanceof SessionLockingRepository) {
             return bean;
         }
-        LockingSessionRepository locking = new LockingSessionRepository(
-                repository,
-                provider.getObject(),
-                renewer.getIfAvailable(),
-                properties.getObject().getOnTimeout(),
-                activity.getIfAvailable(),
-                nodeName,
-                waitObserver.getIfAvailable(() -> LockWaitObserver.NONE));
+        LockingSessionRepository locking = new LockingSessionRepository(repository, provider.getObject());
         ProxyFactory factory = new ProxyFactory(bean);
         factory.setProxyTargetClass(!Modifier.isFinal(bean.getClass().getModifiers()));
         factory.addInterface(SessionLockingRepository.class);

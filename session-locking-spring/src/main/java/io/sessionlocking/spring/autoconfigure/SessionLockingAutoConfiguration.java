@@ -9,6 +9,7 @@ import io.sessionlocking.memory.InMemoryLockStore;
 import io.sessionlocking.redis.LettuceLockStores;
 import io.sessionlocking.redisson.RedissonLockStore;
 import io.sessionlocking.spring.actuate.SessionLockStatistics;
+import io.sessionlocking.spring.redis.LockingRedisSessionRepository;
 import io.sessionlocking.spring.web.LockFailureResponse;
 import io.sessionlocking.spring.web.LockRenewer;
 import io.sessionlocking.spring.web.LockWaitObserver;
@@ -17,6 +18,7 @@ import io.sessionlocking.spring.web.RequestRulesDecider;
 import io.sessionlocking.spring.web.SessionLockActivity;
 import io.sessionlocking.spring.web.SessionLockDecider;
 import io.sessionlocking.spring.web.SessionLockFilter;
+import io.sessionlocking.spring.web.SessionLockPolicy;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -167,25 +169,35 @@ public final class SessionLockingAutoConfiguration {
 
         @Bean
         static LockingSessionRepositoryPostProcessor lockingSessionRepositoryPostProcessor(
-                ObjectProvider<SessionLockProvider> provider,
+                ObjectProvider<SessionLockProvider> provider) {
+            return new LockingSessionRepositoryPostProcessor(provider);
+        }
+
+        @Bean
+        @ConditionalOnMissingBean
+        SessionLockPolicy sessionLockPolicy(
+                SessionLockingProperties properties,
                 ObjectProvider<LockRenewer> renewer,
-                ObjectProvider<SessionLockingProperties> properties,
                 ObjectProvider<SessionLockActivity> activity,
                 ObjectProvider<LockWaitObserver> waitObserver,
                 Environment environment) {
-            return new LockingSessionRepositoryPostProcessor(
-                    provider,
-                    renewer,
-                    properties,
-                    activity,
-                    waitObserver,
-                    NodeNames.of(environment.getProperty("spring.application.name", "")));
+            return SessionLockPolicy.builder()
+                    .onTimeout(properties.getOnTimeout())
+                    .onLostLock(properties.getOnLostLock())
+                    .async(properties.getAsync())
+                    .renewer(renewer.getIfAvailable())
+                    .activity(activity.getIfAvailable())
+                    .waitObserver(waitObserver.getIfAvailable(() -> LockWaitObserver.NONE))
+                    .nodeName(NodeNames.of(environment.getProperty("spring.application.name", "")))
+                    .build();
         }
 
         @Bean
         FilterRegistrationBean<SessionLockFilter> sessionLockFilterRegistration(
                 SessionLockingProperties properties,
+                SessionLockPolicy policy,
                 ObjectProvider<SessionLockDecider> customDeciders,
+                ObjectProvider<SessionRepository<?>> sessionRepository,
                 Environment environment) {
             SessionLockingProperties.ReadOnly readOnly = properties.getReadOnly();
             SessionLockDecider rules = new RequestRulesDecider(
@@ -198,9 +210,12 @@ public final class SessionLockingAutoConfiguration {
             customDeciders.orderedStream().forEach(deciders::add);
             SessionLockFilter filter = new SessionLockFilter(
                     request -> firstReason(deciders, request),
+                    policy,
                     new LockFailureResponse(properties.getFailureStatus(), properties.getRetryAfter()));
 
-            warnIfWritesBypassTheRepository(environment);
+            if (!(sessionRepository.getIfAvailable() instanceof LockingRedisSessionRepository)) {
+                warnIfWritesBypassTheRepository(environment);
+            }
             FilterRegistrationBean<SessionLockFilter> registration = new FilterRegistrationBean<>(filter);
             registration.setName("sessionLockFilter");
             // Just outside Spring Session's filter, so that the release follows its last save.
@@ -221,7 +236,10 @@ public final class SessionLockingAutoConfiguration {
             return null;
         }
 
-        /** Immediate flushing writes attributes without the repository's save, so read-only requests could write. */
+        /**
+         * Immediate flushing writes attributes without the repository's save, so read-only requests could write through
+         * a decorated repository (the fused repository flushes through its own fenced writes).
+         */
         private static void warnIfWritesBypassTheRepository(Environment environment) {
             String flushMode = environment.getProperty("spring.session.data.redis.flush-mode", "");
             if (flushMode.replace("-", "_").equalsIgnoreCase("immediate")) {

@@ -2,6 +2,8 @@ package io.sessionlocking.spring.autoconfigure;
 
 import io.sessionlocking.core.InvalidLockSettingsException;
 import io.sessionlocking.core.LockSettings;
+import io.sessionlocking.spring.web.AsyncPolicy;
+import io.sessionlocking.spring.web.OnLostLock;
 import io.sessionlocking.spring.web.OnTimeout;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,6 +68,18 @@ public class SessionLockingProperties {
         NON_LOCKING
     }
 
+    /** Which repository locks the sessions. */
+    public enum Repository {
+        /**
+         * With Spring Session's default (non-indexed) Redis repository: a Redis repository whose lock lives inside the
+         * session hash, one round trip to lock and load, one to save and release, fenced writes. Other stores, and
+         * the indexed Redis repository, keep the decorator.
+         */
+        FUSED,
+        /** A separate lock key around the application's own repository, whatever it is. */
+        DECORATOR
+    }
+
     /** Where locks are kept. */
     public enum Backend {
         /** Redis through Lettuce, on the application's {@code LettuceConnectionFactory}. */
@@ -83,7 +97,14 @@ public class SessionLockingProperties {
     private Handler handler = Handler.LOCKING;
 
     /**
-     * Lock backend. When not set, detected: 'redisson' when a RedissonClient bean exists, else 'redis' when a Lettuce
+     * Repository that locks the sessions: 'fused' (the lock inside the Redis session hash; applies with Spring
+     * Session's default Redis repository type, others keep the decorator) or 'decorator' (a separate lock key around
+     * the application's repository).
+     */
+    private Repository repository = Repository.FUSED;
+
+    /**
+     * Lock backend of the decorator (the fused repository keeps its lock in the session). When not set, detected: 'redisson' when a RedissonClient bean exists, else 'redis' when a Lettuce
      * connection factory exists, else 'memory'.
      */
     private @Nullable Backend backend;
@@ -114,6 +135,18 @@ public class SessionLockingProperties {
 
     /** What a request does when the lock cannot be acquired: 'fail', 'read-only' or 'proceed'. */
     private OnTimeout onTimeout = OnTimeout.FAIL;
+
+    /**
+     * What a request does when a save finds its session's lock lost (expired and taken by another request): 'fail'
+     * (the failure status, nothing written) or 'discard' (the response stands, the write is dropped).
+     */
+    private OnLostLock onLostLock = OnLostLock.FAIL;
+
+    /**
+     * When a request that started async processing releases its session's lock: 'hold' (when the async processing
+     * completes) or 'release-after-dispatch' (when the dispatch that started it ends; later writes are fenced).
+     */
+    private AsyncPolicy async = AsyncPolicy.HOLD;
 
     /** HTTP status of a request that failed to acquire its session's lock. */
     private int failureStatus = 503;
@@ -260,6 +293,30 @@ public class SessionLockingProperties {
 
     public void setHandler(Handler handler) {
         this.handler = handler;
+    }
+
+    public Repository getRepository() {
+        return repository;
+    }
+
+    public void setRepository(Repository repository) {
+        this.repository = repository;
+    }
+
+    public OnLostLock getOnLostLock() {
+        return onLostLock;
+    }
+
+    public void setOnLostLock(OnLostLock onLostLock) {
+        this.onLostLock = onLostLock;
+    }
+
+    public AsyncPolicy getAsync() {
+        return async;
+    }
+
+    public void setAsync(AsyncPolicy async) {
+        this.async = async;
     }
 
     public @Nullable Backend getBackend() {

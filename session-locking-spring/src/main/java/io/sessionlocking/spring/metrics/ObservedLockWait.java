@@ -2,7 +2,6 @@ package io.sessionlocking.spring.metrics;
 
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
-import io.sessionlocking.core.SessionLock;
 import io.sessionlocking.spring.web.LockWaitObserver;
 import java.util.function.Supplier;
 
@@ -26,7 +25,7 @@ public final class ObservedLockWait implements LockWaitObserver {
     }
 
     @Override
-    public SessionLock observe(String maskedSessionId, Supplier<SessionLock> acquisition) {
+    public <T> T observe(String maskedSessionId, Supplier<T> acquisition) {
         return Observation.createNotStarted(NAME, registry)
                 .contextualName("session lock wait")
                 .lowCardinalityKeyValue("backend", backend)

@@ -11,7 +11,7 @@ public final class HolderInfo {
 
     private HolderInfo() {}
 
-    static String describe(String nodeName, RequestLocks request) {
+    static String describe(String nodeName, RequestSessionLock request) {
         return "node=" + clean(nodeName) + ";method=" + clean(request.method()) + ";path=" + clean(request.path())
                 + ";since=" + System.currentTimeMillis();
     }

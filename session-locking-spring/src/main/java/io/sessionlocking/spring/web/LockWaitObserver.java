@@ -1,18 +1,21 @@
 package io.sessionlocking.spring.web;
 
-import io.sessionlocking.core.SessionLock;
 import java.util.function.Supplier;
 
 /**
  * Wraps each wait for a session lock, e.g. to open a tracing span around it. Called on the request thread; the
- * supplier performs the acquisition and may throw {@link io.sessionlocking.core.LockCouldNotBeAcquiredException},
- * which the observer must let through.
+ * supplier performs the acquisition (and, for the fused repository, the load) and may throw {@link
+ * io.sessionlocking.core.LockCouldNotBeAcquiredException}, which the observer must let through.
  */
-@FunctionalInterface
 public interface LockWaitObserver {
 
     /** Runs nothing around the wait. */
-    LockWaitObserver NONE = (maskedSessionId, acquisition) -> acquisition.get();
+    LockWaitObserver NONE = new LockWaitObserver() {
+        @Override
+        public <T> T observe(String maskedSessionId, Supplier<T> acquisition) {
+            return acquisition.get();
+        }
+    };
 
-    SessionLock observe(String maskedSessionId, Supplier<SessionLock> acquisition);
+    <T> T observe(String maskedSessionId, Supplier<T> acquisition);
 }

@@ -1,10 +1,10 @@
 package io.sessionlocking.spring.web;
 
-import io.sessionlocking.core.LockCouldNotBeAcquiredException;
 import io.sessionlocking.core.SessionLock;
 import io.sessionlocking.core.SessionLockProvider;
-import io.sessionlocking.support.SessionIds;
+import io.sessionlocking.core.SessionLockProvider.Acquisition;
 import java.util.Objects;
+import java.util.Optional;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -12,68 +12,33 @@ import org.springframework.session.Session;
 import org.springframework.session.SessionRepository;
 
 /**
- * Decorates a {@link SessionRepository} so that a request holds a session's lock from the first load to the end of
- * the request. The lock is taken here, on the first {@link #findById} of a request that finds the session; it is
- * released by {@link SessionLockFilter} after Spring Session's last save, never in {@link #save} (which runs up to
- * three times per request).
+ * Decorates any {@link SessionRepository} (the indexed Redis repository, JDBC, Hazelcast, a map) so that a request
+ * holds its session's lock, a separate lock key, from the first load to the end of the request. What each load and
+ * save does is decided by the request's {@link RequestSessionLock}; this class only performs it. Outside a request (a
+ * background job, JMX) it adds nothing.
  *
- * <p>A request locks one session, the first it finds; other sessions it looks up are loaded without their locks
- * (holding two could deadlock two requests that each hold one).
+ * <p>Loading: the session is checked first (a stale cookie takes no lock and leaves no key), the lock is taken, and
+ * the session is loaded again so that the request sees what the previous holder saved. Saving: a save of the locked
+ * session first checks that the lock is still the request's ({@link SessionLock#isHeld()}, one round trip) and writes
+ * nothing when it is not ({@link OnLostLock}); the check and the delegate's write are two steps, so a lock that
+ * expires between them is not caught (the fused Redis repository checks inside the write itself). The lock is
+ * released by {@link SessionLockFilter} after Spring Session's last save, never here.
  *
- * <p>Per request ({@link RequestLocks}): a session whose lock the request already holds is loaded again without
- * waiting, so repeated loads, several cookie ids and nested error dispatches never deadlock the request against
- * itself. Outside a request (a background job, JMX) the repository does not lock.
- *
- * <p>A read-only request (see {@link SessionLockDecider}) loads the session without the lock; its attribute changes are
- * never saved, only the session's expiry is refreshed. With {@link OnTimeout#READ_ONLY}, a request that could not get
- * the lock is served the same way, without even the refresh.
- *
- * <p>No lock for nothing: a malformed id returns {@code null} without a Redis call; an id that finds no session takes
- * no lock and leaves no key. The session is checked first and loaded again once the lock is held, so that the data
- * the request sees was written by the previous holder's last save.
+ * <p>A read-only request loads the session without the lock; its attribute changes are never saved, only its expiry
+ * is refreshed (from a fresh copy, so that a session deleted meanwhile stays deleted).
  */
 public class LockingSessionRepository implements SessionRepository<Session>, SessionLockingRepository {
 
     private static final Log logger = LogFactory.getLog(LockingSessionRepository.class);
-    private final LockFailureLog failureLog = new LockFailureLog(logger);
 
     private final SessionRepository<Session> delegate;
     private final SessionLockProvider provider;
-    private final @Nullable LockRenewer renewer;
-    private final OnTimeout onTimeout;
-    private final @Nullable SessionLockActivity activity;
-    private final String nodeName;
-    private final LockWaitObserver waitObserver;
+    private final SessionAccess<Session> access = new DelegateAccess();
 
-    public LockingSessionRepository(
-            SessionRepository<? extends Session> delegate,
-            SessionLockProvider provider,
-            @Nullable LockRenewer renewer,
-            OnTimeout onTimeout) {
-        this(delegate, provider, renewer, onTimeout, null, NodeNames.local(), LockWaitObserver.NONE);
-    }
-
-    /**
-     * @param activity where this node's waits and holds are recorded, or {@code null}
-     * @param nodeName this node's name, stored with each lock so that any node can tell who holds it
-     * @param waitObserver what runs around each wait for a lock (e.g. a tracing span)
-     */
     @SuppressWarnings("unchecked")
-    public LockingSessionRepository(
-            SessionRepository<? extends Session> delegate,
-            SessionLockProvider provider,
-            @Nullable LockRenewer renewer,
-            OnTimeout onTimeout,
-            @Nullable SessionLockActivity activity,
-            String nodeName,
-            LockWaitObserver waitObserver) {
+    public LockingSessionRepository(SessionRepository<? extends Session> delegate, SessionLockProvider provider) {
         this.delegate = (SessionRepository<Session>) Objects.requireNonNull(delegate, "delegate");
         this.provider = Objects.requireNonNull(provider, "provider");
-        this.renewer = renewer;
-        this.onTimeout = Objects.requireNonNull(onTimeout, "onTimeout");
-        this.activity = activity;
-        this.nodeName = Objects.requireNonNull(nodeName, "nodeName");
-        this.waitObserver = Objects.requireNonNull(waitObserver, "waitObserver");
     }
 
     /** The repository this one decorates. */
@@ -88,13 +53,33 @@ public class LockingSessionRepository implements SessionRepository<Session>, Ses
     }
 
     @Override
+    public @Nullable Session findById(String id) {
+        RequestSessionLock request = RequestSessionLock.current();
+        return request == null ? delegate.findById(id) : request.load(id, access);
+    }
+
+    @Override
     public void save(Session session) {
-        RequestLocks locks = RequestLocks.current();
-        RequestLocks.ReadOnlyLoad readOnly = locks == null ? null : locks.readOnlyLoad(session);
-        if (readOnly == null) {
+        RequestSessionLock request = RequestSessionLock.current();
+        SaveAction action = request == null ? SaveAction.UNLOCKED : request.saveAction(session, true);
+        switch (action.kind()) {
+            case WRITE_FENCED, WRITE_FENCED_AND_RELEASE -> saveIfStillLocked(session, action.requireLock(), request);
+            case WRITE_UNLOCKED -> delegate.save(session);
+            case REFRESH_EXPIRY -> refreshExpiry(session, Objects.requireNonNull(action.loadedId()));
+            case DISCARD -> {}
+        }
+    }
+
+    private void saveIfStillLocked(Session session, SessionLock lock, RequestSessionLock request) {
+        if (request.state() == RequestSessionLock.State.RELEASED) {
+            // Released before this save (async release-after-dispatch): the lock key cannot fence the write.
+            logger.debug("Dropped a save after the request released its lock");
+            return;
+        }
+        if (lock.fenced((key, owner) -> lock.isHeld(), Boolean::booleanValue)) {
             delegate.save(session);
-        } else if (readOnly.mode() == RequestLocks.ReadOnlyMode.REFRESH_EXPIRY) {
-            refreshExpiry(session, readOnly.loadedId());
+        } else {
+            request.lost(lock.maskedSessionId());
         }
     }
 
@@ -117,126 +102,48 @@ public class LockingSessionRepository implements SessionRepository<Session>, Ses
     }
 
     @Override
-    public @Nullable Session findById(String id) {
-        RequestLocks locks = RequestLocks.current();
-        if (locks == null) {
-            return delegate.findById(id);
-        }
-        if (!SessionIds.isValid(id)) {
-            return null;
-        }
-        if (locks.readOnlyReason() != null) {
-            Session session = loadReadOnly(id, locks, RequestLocks.ReadOnlyMode.REFRESH_EXPIRY);
-            if (session != null && activity != null && locks.firstSkip()) {
-                activity.skipped(locks.readOnlyReason()); // counted once per request that found a session
-            }
-            return session;
-        }
-        if (locks.holds(id)) {
-            return delegate.findById(id);
-        }
-        LockCouldNotBeAcquiredException earlier = locks.failure(id);
-        if (earlier != null) {
-            // Spring loads the session again after a failure (e.g. to log the request): never wait twice.
-            return withoutLock(id, locks, earlier);
-        }
-        if (locks.released(id)) {
-            // A later dispatch of a request that has already released this lock (an error page after an
-            // exception): it must not wait for the lock again, and what it changes is not saved.
-            return loadReadOnly(id, locks, RequestLocks.ReadOnlyMode.DISCARD);
-        }
-        if (locks.lockedAnother(id)) {
-            // A request locks one session, its own. Another session it looks up (Spring Security expiring a
-            // user's other sessions, an admin page) is loaded without that session's lock: waiting for it could
-            // deadlock two requests that each hold their own.
-            return delegate.findById(id);
-        }
-        if (delegate.findById(id) == null) {
-            return null;
-        }
-        if (locks.holds(id)) {
-            // Another locking repository under this one (a decorated repository bean) took it during the check.
-            return delegate.findById(id);
-        }
-        String masked = SessionIds.mask(id);
-        SessionLock lock;
-        SessionLockActivity.Entry waiting = activity != null ? activity.startWaiting(masked, locks) : null;
-        try {
-            String holderInfo = HolderInfo.describe(nodeName, locks);
-            lock = waitObserver.observe(masked, () -> provider.acquire(id, holderInfo));
-        } catch (LockCouldNotBeAcquiredException e) {
-            locks.failed(id, e);
-            failureLog.failed(id, e, () -> failureMessage(e, locks, id));
-            return withoutLock(id, locks, e);
-        } finally {
-            if (waiting != null) {
-                activity.endWaiting(waiting);
-            }
-        }
-        if (logger.isDebugEnabled()) {
-            logger.debug("Locked session " + masked + " for " + locks.description());
-        }
-        LockRenewer.Renewal renewal;
-        try {
-            renewal = renewer != null ? renewer.start(lock) : null;
-        } catch (RuntimeException e) { // e.g. the renewer is shut down with the application
-            lock.release();
-            throw e;
-        }
-        SessionLockActivity.Entry holding = activity != null ? activity.startHolding(masked, locks) : null;
-        locks.add(id, lock, renewal, activity, holding);
-        Session session = delegate.findById(id);
-        if (session == null) {
-            // Deleted while this request waited (a logout, an expiry): nothing left to guard.
-            locks.release(id);
-        }
-        return session;
-    }
-
-    /** The {@link OnTimeout} outcome of a request that could not lock session {@code id}. */
-    private @Nullable Session withoutLock(String id, RequestLocks locks, LockCouldNotBeAcquiredException e) {
-        return switch (onTimeout.forFailure(e)) {
-            case FAIL -> throw e;
-            case READ_ONLY -> loadReadOnly(id, locks, RequestLocks.ReadOnlyMode.DISCARD);
-            case PROCEED -> delegate.findById(id);
-        };
-    }
-
-    private String failureMessage(LockCouldNotBeAcquiredException e, RequestLocks locks, String id) {
-        String outcome = switch (onTimeout.forFailure(e)) {
-            case FAIL -> "failing the request";
-            case READ_ONLY -> "serving the session read-only";
-            case PROCEED -> "proceeding without the lock";
-        };
-        return "Could not lock session " + e.maskedSessionId() + " for " + locks.description() + ": " + e.reason()
-                + " after " + e.waited().toMillis() + " ms and " + e.attempts() + " attempt(s)"
-                // Only a timeout has a holder worth naming; after a backend failure the look-up would wait again.
-                + (e.reason() == LockCouldNotBeAcquiredException.Reason.TIMEOUT ? heldBy(id) : "") + "; " + outcome;
-    }
-
-    /** Who holds the lock, for the failure's log line; best effort, never the token or the session id. */
-    private String heldBy(String id) {
-        try {
-            return provider.holder(id)
-                    .map(holder -> "; held by [" + holder.holderInfo() + "], "
-                            + holder.ttl().toMillis() + " ms left")
-                    .orElse("; no holder now");
-        } catch (RuntimeException unavailable) {
-            return "";
-        }
-    }
-
-    private @Nullable Session loadReadOnly(String id, RequestLocks locks, RequestLocks.ReadOnlyMode mode) {
-        Session session = delegate.findById(id);
-        if (session != null) {
-            locks.markReadOnly(session, mode);
-        }
-        return session;
-    }
-
-    @Override
     public void deleteById(String id) {
-        // Invalidation deletes at once; the lock stays until the request ends and is released under this id.
+        // Invalidation deletes at once; the lock key stays until the request ends and is released then.
         delegate.deleteById(id);
+    }
+
+    /** The delegate's side of the request's decisions. */
+    private final class DelegateAccess implements SessionAccess<Session> {
+
+        @Override
+        public @Nullable Session loadUnlocked(String id) {
+            return delegate.findById(id);
+        }
+
+        @Override
+        public @Nullable Acquisition<Session> lockAndLoad(String id, String holderInfo, RequestSessionLock request) {
+            if (delegate.findById(id) == null) {
+                return null; // no lock state for a session that does not exist
+            }
+            SessionLock lock = provider.acquire(id, holderInfo);
+            Session session;
+            try {
+                session = delegate.findById(id);
+            } catch (RuntimeException e) {
+                lock.release();
+                throw e;
+            }
+            if (session == null) {
+                // Deleted while this request waited (a logout, an expiry): nothing left to guard.
+                lock.release();
+                return null;
+            }
+            return new Acquisition<>(lock, session);
+        }
+
+        @Override
+        public @Nullable Session reload(String id, Session locked) {
+            return delegate.findById(id);
+        }
+
+        @Override
+        public Optional<SessionLockProvider.LockHolder> currentHolder(String id) {
+            return provider.holder(id);
+        }
     }
 }

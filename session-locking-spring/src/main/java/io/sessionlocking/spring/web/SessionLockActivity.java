@@ -77,7 +77,7 @@ public final class SessionLockActivity {
         this.observers = List.copyOf(observers);
     }
 
-    Entry startWaiting(String maskedSessionId, RequestLocks request) {
+    Entry startWaiting(String maskedSessionId, RequestSessionLock request) {
         Entry entry = new Entry(maskedSessionId, request.method(), request.path(), System.nanoTime());
         waiting.add(entry);
         return entry;
@@ -87,7 +87,7 @@ public final class SessionLockActivity {
         waiting.remove(entry);
     }
 
-    Entry startHolding(String maskedSessionId, RequestLocks request) {
+    Entry startHolding(String maskedSessionId, RequestSessionLock request) {
         Entry entry = new Entry(maskedSessionId, request.method(), request.path(), System.nanoTime());
         holding.add(entry);
         observers.forEach(observer -> observer.onHoldStarted(entry));

@@ -10,29 +10,34 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Objects;
-import org.jspecify.annotations.Nullable;
 
 /**
- * Binds a request's {@link RequestLocks} to each of its dispatches and releases the locks when the request is done.
- * Registered just outside Spring Session's {@code SessionRepositoryFilter} for the same dispatcher types, so its
- * {@code finally} runs after the session filter's last save.
+ * Gives each request its {@link RequestSessionLock}, binds it to each of the request's dispatches, and ends it when
+ * the request is done. Registered just outside Spring Session's {@code SessionRepositoryFilter} for the same
+ * dispatcher types, so its {@code finally} runs after the session filter's last save.
  *
- * <p>When locks are released: at the end of the outermost dispatch on the thread (a nested ERROR dispatch, which
- * {@code sendError} runs inside the REQUEST dispatch on some servers, leaves them to the outer one), unless async
- * processing was started, in which case at the end of the ASYNC dispatch that does not start it again, or from an
- * {@link jakarta.servlet.AsyncListener} when the async request completes, times out or fails, whichever comes first.
- * This covers normal returns, exceptions, error dispatches and clients that went away.
+ * <p>When the request ends (its lock, if still held, is released): at the end of the outermost dispatch on the thread
+ * (a nested ERROR dispatch, which {@code sendError} runs inside the REQUEST dispatch on some servers, leaves it to the
+ * outer one), unless async processing was started, in which case at the end of the ASYNC dispatch that does not start
+ * it again, or from an {@link jakarta.servlet.AsyncListener} when the async request completes, whichever comes first
+ * (with {@link AsyncPolicy#RELEASE_AFTER_DISPATCH} the lock itself is released at the end of the dispatch that
+ * started async processing).
+ * This covers normal returns, exceptions, error dispatches and clients that went away. The fused Redis repository
+ * usually releases earlier, in the save that writes the session.
  *
- * <p>A {@link LockCouldNotBeAcquiredException} escaping the chain becomes the configured failure response while the
- * response is not committed; otherwise it propagates.
+ * <p>A {@link LockCouldNotBeAcquiredException} or {@link SessionLockLostException} escaping the chain becomes the
+ * configured failure response while the response is not committed; otherwise it propagates.
  */
 public final class SessionLockFilter implements Filter {
 
     private final SessionLockDecider decider;
+    private final SessionLockPolicy policy;
     private final LockFailureResponse failureResponse;
 
-    public SessionLockFilter(SessionLockDecider decider, LockFailureResponse failureResponse) {
+    public SessionLockFilter(
+            SessionLockDecider decider, SessionLockPolicy policy, LockFailureResponse failureResponse) {
         this.decider = Objects.requireNonNull(decider, "decider");
+        this.policy = Objects.requireNonNull(policy, "policy");
         this.failureResponse = Objects.requireNonNull(failureResponse, "failureResponse");
     }
 
@@ -43,40 +48,51 @@ public final class SessionLockFilter implements Filter {
             chain.doFilter(req, res);
             return;
         }
-        RequestLocks locks = (RequestLocks) request.getAttribute(RequestLocks.ATTRIBUTE);
-        if (locks == null) {
-            String readOnlyReason = decider.readOnlyReason(request);
-            locks = new RequestLocks(
-                    readOnlyReason, request.getMethod(), RequestRulesDecider.pathWithinApplication(request));
-            request.setAttribute(RequestLocks.ATTRIBUTE, locks);
+        RequestSessionLock lock = (RequestSessionLock) request.getAttribute(RequestSessionLock.ATTRIBUTE);
+        if (lock == null) {
+            lock = new RequestSessionLock(
+                    policy,
+                    decider.readOnlyReason(request),
+                    request.getMethod(),
+                    RequestRulesDecider.pathWithinApplication(request),
+                    request);
+            request.setAttribute(RequestSessionLock.ATTRIBUTE, lock);
         }
-        RequestLocks outer = RequestLocks.bind(locks);
+        RequestSessionLock outer = RequestSessionLock.bind(lock);
         try {
             chain.doFilter(request, response);
         } catch (IOException | ServletException | RuntimeException e) {
-            LockCouldNotBeAcquiredException failure = lockFailureIn(e);
-            if (failure == null || response.isCommitted()) {
+            if (response.isCommitted() || !writeFailure(e, response)) {
                 throw e;
             }
-            failureResponse.write(response, failure);
         } finally {
-            RequestLocks.restore(outer);
+            RequestSessionLock.restore(outer);
             if (outer == null) {
                 if (request.isAsyncStarted()) {
-                    locks.releaseWhenAsyncEnds(request.getAsyncContext());
+                    if (lock.releasesAfterAsyncDispatch()) {
+                        lock.releaseAfterDispatch();
+                    }
+                    lock.endWhenAsyncCompletes(request.getAsyncContext());
                 } else {
-                    locks.releaseAll();
+                    lock.end();
                 }
             }
         }
     }
 
-    private static @Nullable LockCouldNotBeAcquiredException lockFailureIn(Throwable error) {
+    /** Writes the failure response when {@code error} is a lock failure; {@code false} when it is not. */
+    private boolean writeFailure(Throwable error, HttpServletResponse response) throws IOException {
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (t instanceof LockCouldNotBeAcquiredException failure) {
-                return failure;
+                failureResponse.write(
+                        response, failure.reason().name(), failure.getClass().getSimpleName());
+                return true;
+            }
+            if (t instanceof SessionLockLostException lost) {
+                failureResponse.write(response, "LOCK_LOST", lost.getClass().getSimpleName());
+                return true;
             }
         }
-        return null;
+        return false;
     }
 }

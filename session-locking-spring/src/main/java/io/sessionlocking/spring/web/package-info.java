@@ -1,8 +1,9 @@
 /**
- * The request side of session locking: {@link io.sessionlocking.spring.web.LockingSessionRepository} takes a
- * session's lock when Spring Session loads it, and {@link io.sessionlocking.spring.web.SessionLockFilter}, ordered
- * just outside {@code SessionRepositoryFilter}, releases every lock of the request after the last save. Locks belong
- * to the request ({@link io.sessionlocking.spring.web.RequestLocks}), never to a thread.
+ * The request side of session locking. {@link io.sessionlocking.spring.web.RequestSessionLock} owns a request's lock
+ * state and decides how each load and save of the request is done; the locking repositories (the fused Redis
+ * repository, or {@link io.sessionlocking.spring.web.LockingSessionRepository} decorating any other) perform it; and
+ * {@link io.sessionlocking.spring.web.SessionLockFilter}, ordered just outside {@code SessionRepositoryFilter}, gives
+ * each request its lock state and ends it after the last save. Locks belong to the request, never to a thread.
  */
 @NullMarked
 package io.sessionlocking.spring.web;

@@ -8,7 +8,7 @@ import io.sessionlocking.core.SessionLockListener;
 import io.sessionlocking.core.SessionLockProvider;
 import io.sessionlocking.core.SpinLockProvider;
 import io.sessionlocking.spring.web.LockRenewer;
-import io.sessionlocking.spring.web.RequestLocks;
+import io.sessionlocking.spring.web.RequestSessionLock;
 import io.sessionlocking.spring.web.SessionLockDecider;
 import io.sessionlocking.spring.web.SessionLockFilter;
 import io.sessionlocking.spring.web.SessionLockingRepository;
@@ -349,7 +349,7 @@ class SessionLockingAutoConfigurationTests {
             filterRegistration(context).getFilter().doFilter(request, new MockHttpServletResponse(), (req, res) -> {
                 assertThat(repository.findById(session.getId())).isNotNull();
                 assertThat(repository.findById(session.getId())).isNotNull();
-                heldInRequest.set(RequestLocks.current().size());
+                heldInRequest.set((RequestSessionLock.current().state() == RequestSessionLock.State.HELD ? 1 : 0));
                 assertThat(listener.events).hasSize(1);
             });
 
@@ -357,7 +357,7 @@ class SessionLockingAutoConfigurationTests {
             assertThat(listener.events).hasSize(2);
             assertThat(listener.events.get(0)).startsWith("acquired ");
             assertThat(listener.events.get(1)).startsWith("released ");
-            assertThat(RequestLocks.current()).isNull();
+            assertThat(RequestSessionLock.current()).isNull();
         });
     }
 
@@ -377,7 +377,7 @@ class SessionLockingAutoConfigurationTests {
                 Session loaded = repository.findById(session.getId());
                 assertThat(loaded).isNotNull();
                 assertThat(loaded.<String>getAttribute("cart")).isEqualTo("1 item");
-                heldInRequest.set(RequestLocks.current().size());
+                heldInRequest.set((RequestSessionLock.current().state() == RequestSessionLock.State.HELD ? 1 : 0));
             });
 
             assertThat(heldInRequest).hasValue(0);
@@ -478,7 +478,7 @@ class SessionLockingAutoConfigurationTests {
             throws Exception {
         AtomicReference<String> reason = new AtomicReference<>("<not called>");
         filterRegistration(context).getFilter().doFilter(request, new MockHttpServletResponse(), (req, res) -> {
-            RequestLocks locks = RequestLocks.current();
+            RequestSessionLock locks = RequestSessionLock.current();
             assertThat(locks).isNotNull();
             reason.set(locks.readOnlyReason());
         });

@@ -32,7 +32,7 @@ class LockTimeoutIntegrationTests {
             assertThat(waiter.headers().firstValue("Content-Type"))
                     .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
             assertThat(waiter.body())
-                    .contains("\"reason\":\"TIMEOUT\"", "LockCouldNotBeAcquiredException")
+                    .contains("\"reason\":\"timeout\"", "LockCouldNotBeAcquiredException")
                     .doesNotContain(sessionIdOf(cookie));
             assertThat(holder.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
             assertThat(node.counter(cookie)).isEqualTo(1);
@@ -164,10 +164,7 @@ class LockTimeoutIntegrationTests {
     }
 
     private static void awaitLockTaken() {
-        await().atMost(Duration.ofSeconds(10)).until(() -> {
-            String keys = redis.node().command("KEYS", "spring:session:lock:*");
-            return keys != null && !keys.isEmpty();
-        });
+        HeldLocks.awaitOneHeld(redis.node());
     }
 
     private static String sessionIdOf(String cookie) {

@@ -23,26 +23,26 @@ class LockingSessionRepositoryTests {
 
     @AfterEach
     void unbind() {
-        RequestLocks.restore(null);
+        RequestSessionLock.restore(null);
     }
 
     @Test
     void repeatedLoadsInOneRequestTakeTheLockOnce() {
-        RequestLocks request = bind(null);
-        LockingSessionRepository repository = repository(OnTimeout.FAIL);
+        RequestSessionLock request = bind(null, OnTimeout.FAIL);
+        LockingSessionRepository repository = repository();
 
         assertThat(repository.findById(id)).isNotNull();
         assertThat(repository.findById(id)).isNotNull();
 
         assertThat(listener.acquired).hasSize(1);
-        request.releaseAll();
+        request.end();
         assertThat(listener.released).hasSize(1);
     }
 
     @Test
     void unknownAndMalformedIdsTakeNoLock() {
-        bind(null);
-        LockingSessionRepository repository = repository(OnTimeout.FAIL);
+        bind(null, OnTimeout.FAIL);
+        LockingSessionRepository repository = repository();
 
         assertThat(repository.findById("no-such-session-id")).isNull();
         assertThat(repository.findById("{bad id}")).isNull();
@@ -52,8 +52,8 @@ class LockingSessionRepositoryTests {
     @Test
     void aRequestThatFailedToLockNeverWaitsTwice() {
         SessionLock held = provider.acquire(id);
-        bind(null);
-        LockingSessionRepository repository = repository(OnTimeout.FAIL);
+        bind(null, OnTimeout.FAIL);
+        LockingSessionRepository repository = repository();
 
         assertThatThrownBy(() -> repository.findById(id)).isInstanceOf(LockCouldNotBeAcquiredException.class);
         assertThatThrownBy(() -> repository.findById(id)).isInstanceOf(LockCouldNotBeAcquiredException.class);
@@ -65,8 +65,8 @@ class LockingSessionRepositoryTests {
     @Test
     void readOnlyOnTimeoutDiscardsEveryWrite() {
         SessionLock held = provider.acquire(id);
-        bind(null);
-        LockingSessionRepository repository = repository(OnTimeout.READ_ONLY);
+        bind(null, OnTimeout.READ_ONLY);
+        LockingSessionRepository repository = repository();
 
         Session session = repository.findById(id);
         session.setAttribute("counter", 99);
@@ -78,8 +78,8 @@ class LockingSessionRepositoryTests {
 
     @Test
     void readOnlyRequestRefreshesExpiryButDropsAttributeWrites() {
-        bind("bot");
-        LockingSessionRepository repository = repository(OnTimeout.FAIL);
+        bind("bot", OnTimeout.FAIL);
+        LockingSessionRepository repository = repository();
         Session session = repository.findById(id);
         java.time.Instant later = session.getLastAccessedTime().plusSeconds(60);
 
@@ -95,8 +95,8 @@ class LockingSessionRepositoryTests {
 
     @Test
     void readOnlyRefreshDoesNotResurrectASessionDeletedMeanwhile() {
-        bind("bot");
-        LockingSessionRepository repository = repository(OnTimeout.FAIL);
+        bind("bot", OnTimeout.FAIL);
+        LockingSessionRepository repository = repository();
         Session session = repository.findById(id);
 
         sessions.deleteById(id); // a concurrent logout
@@ -107,8 +107,8 @@ class LockingSessionRepositoryTests {
 
     @Test
     void readOnlyRequestThatChangesTheIdKeepsTheNewId() {
-        bind("bot");
-        LockingSessionRepository repository = repository(OnTimeout.FAIL);
+        bind("bot", OnTimeout.FAIL);
+        LockingSessionRepository repository = repository();
         Session session = repository.findById(id);
 
         String newId = session.changeSessionId();
@@ -121,8 +121,8 @@ class LockingSessionRepositoryTests {
     void anotherSessionLookedUpByTheRequestIsNotLocked() {
         String other = fixture.store("counter", 7);
         SessionLock heldByAnotherRequest = provider.acquire(other);
-        bind(null);
-        LockingSessionRepository repository = repository(OnTimeout.FAIL);
+        bind(null, OnTimeout.FAIL);
+        LockingSessionRepository repository = repository();
 
         assertThat(repository.findById(id)).isNotNull();
         assertThat(repository.findById(other))
@@ -138,9 +138,9 @@ class LockingSessionRepositoryTests {
 
     @Test
     void stackedLockingRepositoriesLockOnceAndNeverWaitForThemselves() {
-        bind(null);
-        LockingSessionRepository inner = repository(OnTimeout.FAIL);
-        LockingSessionRepository outer = new LockingSessionRepository(inner, provider, null, OnTimeout.FAIL);
+        bind(null, OnTimeout.FAIL);
+        LockingSessionRepository inner = repository();
+        LockingSessionRepository outer = new LockingSessionRepository(inner, provider);
 
         assertThat(outer.findById(id)).isNotNull();
 
@@ -150,10 +150,10 @@ class LockingSessionRepositoryTests {
 
     @Test
     void aDispatchAfterTheReleaseDoesNotLockAgainAndSavesNothing() {
-        RequestLocks request = bind(null);
-        LockingSessionRepository repository = repository(OnTimeout.FAIL);
+        RequestSessionLock request = bind(null, OnTimeout.FAIL);
+        LockingSessionRepository repository = repository();
         repository.findById(id);
-        request.releaseAll(); // the REQUEST dispatch ended; the container now runs an ERROR dispatch
+        request.end(); // the REQUEST dispatch ended; the container now runs an ERROR dispatch
 
         Session session = repository.findById(id);
         session.setAttribute("counter", 42);
@@ -165,18 +165,19 @@ class LockingSessionRepositoryTests {
 
     @Test
     void outsideARequestNothingIsLocked() {
-        LockingSessionRepository repository = repository(OnTimeout.FAIL);
+        LockingSessionRepository repository = repository();
         assertThat(repository.findById(id)).isNotNull();
         assertThat(listener.acquired).isEmpty();
     }
 
-    private LockingSessionRepository repository(OnTimeout onTimeout) {
-        return new LockingSessionRepository(sessions, provider, null, onTimeout);
+    private LockingSessionRepository repository() {
+        return new LockingSessionRepository(sessions, provider);
     }
 
-    private RequestLocks bind(String readOnlyReason) {
-        RequestLocks request = new RequestLocks(readOnlyReason, "POST", "/cart");
-        RequestLocks.bind(request);
+    private static RequestSessionLock bind(String readOnlyReason, OnTimeout onTimeout) {
+        RequestSessionLock request = new RequestSessionLock(
+                SessionLockPolicy.builder().onTimeout(onTimeout).build(), readOnlyReason, "POST", "/cart", null);
+        RequestSessionLock.bind(request);
         return request;
     }
 }

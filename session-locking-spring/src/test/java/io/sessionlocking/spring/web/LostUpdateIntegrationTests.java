@@ -2,8 +2,8 @@ package io.sessionlocking.spring.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sessionlocking.spring.redis.LockingRedisSessionRepository;
 import io.sessionlocking.testsupport.redis.RedisExtension;
-import io.sessionlocking.testsupport.redis.RedisNode;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.session.FindByIndexNameSessionRepository;
 import org.springframework.session.SessionRepository;
+import org.springframework.session.data.redis.RedisSessionRepository;
 
 /**
  * The problem this library solves, shown end to end: parallel requests of one session each read a counter from the
@@ -31,6 +32,9 @@ class LostUpdateIntegrationTests {
     @Test
     void lockingLosesNoUpdate() throws Exception {
         try (WebNode node = WebNode.start(redis.node().port(), Map.of())) {
+            assertThat(node.context().getBean(SessionRepository.class))
+                    .as("the fused repository by default")
+                    .isInstanceOf(LockingRedisSessionRepository.class);
             for (int round = 0; round < ROUNDS; round++) {
                 String cookie = node.newSession();
                 List<Integer> statuses = fire(List.of(node), cookie, 5);
@@ -38,7 +42,20 @@ class LostUpdateIntegrationTests {
                 assertThat(node.counter(cookie)).as("round %d count", round).isEqualTo(PARALLEL_REQUESTS);
             }
         }
-        assertNoLockKeysLeft(redis.node());
+        HeldLocks.assertNoneLeft(redis.node());
+    }
+
+    @Test
+    void lockingLosesNoUpdateWithTheDecorator() throws Exception {
+        try (WebNode node = WebNode.start(redis.node().port(), Map.of("session-locking.repository", "decorator"))) {
+            assertThat(node.context().getBean(SessionRepository.class))
+                    .isInstanceOf(SessionLockingRepository.class)
+                    .isInstanceOf(RedisSessionRepository.class);
+            String cookie = node.newSession();
+            assertThat(fire(List.of(node), cookie, 5)).containsOnly(200);
+            assertThat(node.counter(cookie)).isEqualTo(PARALLEL_REQUESTS);
+        }
+        HeldLocks.assertNoneLeft(redis.node());
     }
 
     @Test
@@ -52,7 +69,7 @@ class LostUpdateIntegrationTests {
             assertThat(fire(List.of(node), cookie, 5)).containsOnly(200);
             assertThat(node.counter(cookie)).isEqualTo(PARALLEL_REQUESTS);
         }
-        assertNoLockKeysLeft(redis.node());
+        HeldLocks.assertNoneLeft(redis.node());
     }
 
     @Test
@@ -80,7 +97,7 @@ class LostUpdateIntegrationTests {
                 assertThat(second.counter(cookie)).isEqualTo(PARALLEL_REQUESTS);
             }
         }
-        assertNoLockKeysLeft(redis.node());
+        HeldLocks.assertNoneLeft(redis.node());
     }
 
     /** Sends the increments all at once, alternating over the nodes; returns the statuses. */
@@ -99,12 +116,5 @@ class LostUpdateIntegrationTests {
             statuses.add(response.get(90, TimeUnit.SECONDS).statusCode());
         }
         return statuses;
-    }
-
-    static void assertNoLockKeysLeft(RedisNode redis) {
-        org.awaitility.Awaitility.await()
-                .atMost(java.time.Duration.ofSeconds(10))
-                .untilAsserted(() -> assertThat(redis.command("KEYS", "spring:session:lock:*"))
-                        .isNullOrEmpty());
     }
 }

@@ -75,19 +75,20 @@ class ObservabilityIntegrationTests {
                                     HttpResponse.BodyHandlers.ofString())
                             .statusCode())
                     .isEqualTo(200);
-            LostUpdateIntegrationTests.assertNoLockKeysLeft(redis.node());
+            HeldLocks.assertNoneLeft(redis.node());
 
-            // 5 sequential increments + the holder acquired; the refused request timed out; the bot skipped.
+            // The new session (written with its lock), 5 sequential increments and the holder acquired; the refused
+            // request timed out; the bot skipped.
             String report = node.send("GET", "/actuator/sessionlocks", null).body();
             bodies.add(report);
-            assertThat(JsonPath.<Integer>read(report, "$.totals.acquired")).isEqualTo(6);
-            assertThat(JsonPath.<Integer>read(report, "$.totals.released")).isEqualTo(6);
+            assertThat(JsonPath.<Integer>read(report, "$.totals.acquired")).isEqualTo(7);
+            assertThat(JsonPath.<Integer>read(report, "$.totals.released")).isEqualTo(7);
             assertThat(JsonPath.<Integer>read(report, "$.totals.failed")).isEqualTo(1);
             assertThat(JsonPath.<Integer>read(report, "$.totals.failures.timeout"))
                     .isEqualTo(1);
             assertThat(JsonPath.<Integer>read(report, "$.totals.lost")).isZero();
             assertThat(JsonPath.<Integer>read(report, "$.totals.skipped.bot")).isEqualTo(1);
-            assertThat(JsonPath.<Integer>read(report, "$.waitTimeMs.count")).isEqualTo(7);
+            assertThat(JsonPath.<Integer>read(report, "$.waitTimeMs.count")).isEqualTo(8);
             assertThat(JsonPath.<Number>read(report, "$.waitTimeMs.max").doubleValue())
                     .isGreaterThanOrEqualTo(300);
             assertThat(JsonPath.<Number>read(report, "$.heldTimeMs.max").doubleValue())
@@ -101,28 +102,28 @@ class ObservabilityIntegrationTests {
                     .isEqualTo(SessionIds.mask(sessionId));
             assertThat(JsonPath.<String>read(report, "$.mostContended[0].session"))
                     .isEqualTo(SessionIds.mask(sessionId));
-            assertThat(JsonPath.<String>read(report, "$.configuration.backend")).isEqualTo("redis");
+            assertThat(JsonPath.<String>read(report, "$.configuration.backend")).isEqualTo("redis-session");
             assertThat(JsonPath.<Integer>read(report, "$.configuration.timeoutMs"))
                     .isEqualTo(300);
 
             String prometheus = node.send("GET", "/actuator/prometheus", null).body();
             bodies.add(prometheus);
             assertThat(series(prometheus, "session_lock_acquire_seconds_count", "outcome=\"acquired\""))
-                    .isEqualTo(6);
+                    .isEqualTo(7);
             assertThat(series(prometheus, "session_lock_acquire_seconds_count", "outcome=\"timeout\""))
                     .isEqualTo(1);
             assertThat(series(prometheus, "session_lock_failures_total", "reason=\"timeout\""))
                     .isEqualTo(1);
             assertThat(series(prometheus, "session_lock_skipped_total", "rule=\"bot\""))
                     .isEqualTo(1);
-            assertThat(series(prometheus, "session_lock_held_seconds_count", "backend=\"redis\""))
-                    .isEqualTo(6);
-            assertThat(series(prometheus, "session_lock_attempts_count", "backend=\"redis\""))
+            assertThat(series(prometheus, "session_lock_held_seconds_count", "backend=\"redis-session\""))
                     .isEqualTo(7);
-            assertThat(series(prometheus, "session_lock_lost_total", "backend=\"redis\""))
+            assertThat(series(prometheus, "session_lock_attempts_count", "backend=\"redis-session\""))
+                    .isEqualTo(8);
+            assertThat(series(prometheus, "session_lock_lost_total", "backend=\"redis-session\""))
                     .isZero();
             assertThat(prometheus).contains("session_lock_waiting", "session_lock_active_seconds");
-            // Each wait is also an observation (a span when tracing is on), with the failure as its error.
+            // Each wait of a load is also an observation (a span when tracing is on), with the failure as its error.
             assertThat(series(prometheus, "session_lock_wait_seconds_count", "error=\"none\""))
                     .isEqualTo(6);
             assertThat(series(
@@ -164,7 +165,14 @@ class ObservabilityIntegrationTests {
             assertThat(Duration.ofNanos(System.nanoTime() - start))
                     .as("the next request did not wait for the stuck one")
                     .isLessThan(Duration.ofMillis(2500));
-            assertThat(stuck.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+            HttpResponse<String> stuckResponse = stuck.get(30, TimeUnit.SECONDS);
+            assertThat(stuckResponse.statusCode())
+                    .as("the stuck holder's save is fenced out: its lock is another request's now")
+                    .isEqualTo(503);
+            assertThat(stuckResponse.body()).contains("\"reason\":\"lock_lost\"");
+            assertThat(node.counter(cookie))
+                    .as("only the next request's increment landed")
+                    .isEqualTo(1);
             String report = node.send("GET", "/actuator/sessionlocks", null).body();
             assertThat(JsonPath.<Integer>read(report, "$.totals.lost"))
                     .as("the stuck holder found its lock gone")

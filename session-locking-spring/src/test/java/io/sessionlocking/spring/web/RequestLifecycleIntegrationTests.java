@@ -1,7 +1,6 @@
 package io.sessionlocking.spring.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.sessionlocking.testsupport.redis.RedisExtension;
 import java.net.http.HttpResponse;
@@ -45,24 +44,26 @@ class RequestLifecycleIntegrationTests {
                 .isEqualTo(200);
         assertThat(node.send("GET", "/counter", "SESSION=%7Bmalformed%7D").statusCode())
                 .isEqualTo(200);
-        assertThat(redis.node().command("KEYS", "spring:session:lock:*")).isNullOrEmpty();
+        assertThat(HeldLocks.count(redis.node())).isZero();
+        assertThat(redis.node().command("EXISTS", "spring:session:sessions:no-such-session"))
+                .as("no lock state created for an unknown id")
+                .isEqualTo("0");
     }
 
     @Test
     void lockIsHeldDuringTheRequestAndReleasedAfterIt() throws Exception {
         String cookie = node.newSession();
         CompletableFuture<HttpResponse<String>> slow = sendAsync("POST", "/increment?workMillis=1500", cookie);
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> !isNullOrEmpty(redis.node().command("KEYS", "spring:session:lock:*")));
+        HeldLocks.awaitOneHeld(redis.node());
         assertThat(slow.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
-        LostUpdateIntegrationTests.assertNoLockKeysLeft(redis.node());
+        HeldLocks.assertNoneLeft(redis.node());
     }
 
     @Test
     void controllerExceptionReleasesTheLock() throws Exception {
         String cookie = node.newSession();
         assertThat(node.send("GET", "/boom", cookie).statusCode()).isEqualTo(500);
-        LostUpdateIntegrationTests.assertNoLockKeysLeft(redis.node());
+        HeldLocks.assertNoneLeft(redis.node());
         assertThat(node.send("POST", "/increment", cookie).statusCode()).isEqualTo(200);
     }
 
@@ -70,7 +71,7 @@ class RequestLifecycleIntegrationTests {
     void sendErrorAndErrorPageReleaseTheLock() throws Exception {
         String cookie = node.newSession();
         assertThat(node.send("GET", "/send-error", cookie).statusCode()).isEqualTo(418);
-        LostUpdateIntegrationTests.assertNoLockKeysLeft(redis.node());
+        HeldLocks.assertNoneLeft(redis.node());
         assertThat(node.send("POST", "/increment", cookie).statusCode()).isEqualTo(200);
     }
 
@@ -85,7 +86,7 @@ class RequestLifecycleIntegrationTests {
             assertThat(response.get(60, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
         }
         assertThat(node.counter(cookie)).isEqualTo(10);
-        LostUpdateIntegrationTests.assertNoLockKeysLeft(redis.node());
+        HeldLocks.assertNoneLeft(redis.node());
     }
 
     @Test
@@ -100,7 +101,7 @@ class RequestLifecycleIntegrationTests {
         } catch (ExecutionException e) {
             assertThat(e.getCause()).isInstanceOf(HttpTimeoutException.class);
         }
-        LostUpdateIntegrationTests.assertNoLockKeysLeft(redis.node());
+        HeldLocks.assertNoneLeft(redis.node());
         assertThat(node.send("POST", "/increment", cookie).statusCode()).isEqualTo(200);
     }
 
@@ -116,7 +117,19 @@ class RequestLifecycleIntegrationTests {
         for (CompletableFuture<HttpResponse<String>> response : responses) {
             assertThat(response.get(60, TimeUnit.SECONDS).statusCode()).isLessThan(500);
         }
-        LostUpdateIntegrationTests.assertNoLockKeysLeft(redis.node());
+        HeldLocks.assertNoneLeft(redis.node());
+    }
+
+    @Test
+    void aLoginWithIncrementsInFlightKeepsTheSessionAndEveryIncrement() throws Exception {
+        LoginInFlight.loginKeepsTheSessionAndEveryIncrement(node);
+        HeldLocks.assertNoneLeft(redis.node());
+    }
+
+    @Test
+    void aLogoutWithIncrementsInFlightEndsTheSession() throws Exception {
+        LoginInFlight.logoutEndsTheSessionForEveryLaterRequest(node);
+        HeldLocks.assertNoneLeft(redis.node());
     }
 
     private static CompletableFuture<HttpResponse<String>> sendAsync(String method, String path, String cookie) {
@@ -124,9 +137,5 @@ class RequestLifecycleIntegrationTests {
                 .sendAsync(
                         node.request(method, path, cookie, WebNode.REQUEST_TIMEOUT),
                         HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static boolean isNullOrEmpty(String value) {
-        return value == null || value.isEmpty();
     }
 }

@@ -21,10 +21,9 @@ class SessionLockFilterTests {
     private final MapSessionRepository sessions = fixture.sessions;
     private final RecordingListener listener = fixture.listener;
     private final SpinLockProvider provider = fixture.provider;
-    private final LockingSessionRepository repository =
-            new LockingSessionRepository(sessions, provider, null, OnTimeout.FAIL);
-    private final SessionLockFilter filter =
-            new SessionLockFilter(request -> null, new LockFailureResponse(503, Duration.ofSeconds(2)));
+    private final LockingSessionRepository repository = new LockingSessionRepository(sessions, provider);
+    private final SessionLockFilter filter = new SessionLockFilter(
+            request -> null, SessionLockPolicy.defaults(), new LockFailureResponse(503, Duration.ofSeconds(2)));
     private final String id = fixture.store("counter", 1);
 
     @Test
@@ -101,7 +100,7 @@ class SessionLockFilterTests {
         assertThat(response.getStatus()).isEqualTo(503);
         assertThat(response.getHeader("Retry-After")).isEqualTo("2");
         assertThat(response.getContentAsString())
-                .contains("\"reason\":\"TIMEOUT\"")
+                .contains("\"reason\":\"timeout\"")
                 .doesNotContain(id);
         held.release();
     }
@@ -110,7 +109,7 @@ class SessionLockFilterTests {
     void aRequestWithoutASessionLeavesNothingBehind() throws Exception {
         MockHttpServletRequest request = new MockHttpServletRequest("GET", "/");
         filter.doFilter(request, new MockHttpServletResponse(), (req, res) -> {});
-        assertThat(RequestLocks.current()).as("unbound after the request").isNull();
+        assertThat(RequestSessionLock.current()).as("unbound after the request").isNull();
         assertThat(listener.acquired).isEmpty();
     }
 }

@@ -1,5 +1,6 @@
 package io.sessionlocking.spring.web;
 
+import io.sessionlocking.testsupport.redis.RedisCluster;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -9,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -29,12 +31,20 @@ final class WebNode implements AutoCloseable {
     }
 
     static WebNode start(int redisPort, Map<String, String> properties) {
-        List<String> args = new ArrayList<>(List.of(
-                "server.port=0",
-                "spring.data.redis.host=127.0.0.1",
-                "spring.data.redis.port=" + redisPort,
-                "server.tomcat.threads.max=120",
-                "logging.level.io.sessionlocking=INFO"));
+        return start(List.of("spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + redisPort), properties);
+    }
+
+    /** A node on a Redis Cluster, seeded with every node of {@code cluster}. */
+    static WebNode startOnCluster(RedisCluster cluster, Map<String, String> properties) {
+        String seeds = cluster.nodes().stream()
+                .map(node -> node.host() + ":" + node.port())
+                .collect(Collectors.joining(","));
+        return start(List.of("spring.data.redis.cluster.nodes=" + seeds), properties);
+    }
+
+    private static WebNode start(List<String> redis, Map<String, String> properties) {
+        List<String> args = new ArrayList<>(redis);
+        args.addAll(List.of("server.port=0", "server.tomcat.threads.max=120", "logging.level.io.sessionlocking=INFO"));
         properties.forEach((key, value) -> args.add(key + "=" + value));
         return new WebNode(new SpringApplicationBuilder(CounterApplication.class)
                 .properties(args.toArray(String[]::new))
@@ -71,6 +81,12 @@ final class WebNode implements AutoCloseable {
 
     HttpClient client() {
         return client;
+    }
+
+    /** The cookie that carries session {@code id}, as Spring Session encodes it (Base64). */
+    static String cookieOf(String id) {
+        return "SESSION="
+                + java.util.Base64.getEncoder().encodeToString(id.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     int counter(String cookie) throws IOException, InterruptedException {

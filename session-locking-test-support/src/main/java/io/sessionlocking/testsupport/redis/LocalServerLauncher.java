@@ -1,6 +1,8 @@
 package io.sessionlocking.testsupport.redis;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,8 +30,11 @@ final class LocalServerLauncher implements ServerLauncher {
 
     @Override
     public ServerInstance launch(int port, Path nodeDirectory, List<String> extraArgs) {
-        List<String> command = new ArrayList<>(List.of(
-                executable.toString(),
+        List<String> command = new ArrayList<>(List.of(executable.toString()));
+        if (extraArgs.contains("--sentinel")) {
+            command.add(sentinelConfig(nodeDirectory).toString());
+        }
+        command.addAll(List.of(
                 "--port",
                 Integer.toString(port),
                 "--bind",
@@ -62,5 +67,21 @@ final class LocalServerLauncher implements ServerLauncher {
         }
         ProcessRegistry.get().register(process, port, nodeDirectory);
         return new LocalServerInstance(process, port, nodeDirectory);
+    }
+
+    /**
+     * Sentinel mode refuses to start without a config file, given first, which it rewrites to record what it monitors;
+     * an empty one kept in the node directory lets a restarted sentinel resume where it was.
+     */
+    private static Path sentinelConfig(Path nodeDirectory) {
+        Path config = nodeDirectory.resolve("sentinel.conf");
+        try {
+            if (!Files.exists(config)) {
+                Files.createFile(config);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create " + config, e);
+        }
+        return config;
     }
 }

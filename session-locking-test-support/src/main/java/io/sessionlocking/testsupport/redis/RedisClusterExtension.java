@@ -18,10 +18,12 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * static final RedisClusterExtension redis = RedisClusterExtension.perClass();
  * }</pre>
  *
- * <p>The cluster starts before all tests (register on a static field) and closes after them. Before each test, nodes
- * left killed, stopped or paused by an earlier test are brought back and the extension waits (bounded by 30 s) until
- * the cluster is healthy again; data is kept. Test methods, constructors and lifecycle methods may declare a
- * {@link RedisCluster} parameter.
+ * <p>The cluster starts before all tests (register on a static field) and closes after them. Before each test, the
+ * cluster is {@linkplain RedisCluster#restore restored} as started: nodes left killed, stopped or paused by an earlier
+ * test are brought back, paused replication resumes, masters that were failed over get their slots back, and the
+ * extension waits (bounded by 30 s per step) until the cluster is healthy; data is kept (call {@code
+ * cluster.flushAll()} if tests need empty databases). A cluster left as started costs one health check. Test methods,
+ * constructors and lifecycle methods may declare a {@link RedisCluster} parameter.
  *
  * <p>Thread-safe for reads; start and close happen in JUnit's lifecycle callbacks.
  */
@@ -30,23 +32,29 @@ public final class RedisClusterExtension
 
     private static final Duration HEAL_TIMEOUT = Duration.ofSeconds(30);
 
-    private final RedisNodeOptions options;
+    private final RedisClusterOptions options;
 
     private volatile @Nullable RedisCluster cluster;
 
     /** The class that started the cluster; nested classes reuse it rather than start their own. */
     private volatile @Nullable String owner;
 
-    private RedisClusterExtension(RedisNodeOptions options) {
+    private RedisClusterExtension(RedisClusterOptions options) {
         this.options = options;
     }
 
+    /** Three masters without replicas. */
     public static RedisClusterExtension perClass() {
-        return perClass(RedisNodeOptions.defaults());
+        return perClass(RedisClusterOptions.defaults());
     }
 
     /** Nodes use {@code options} (binary, extra arguments) in addition to the cluster arguments. */
     public static RedisClusterExtension perClass(RedisNodeOptions options) {
+        return perClass(RedisClusterOptions.defaults().withNodeOptions(options));
+    }
+
+    /** A cluster as {@code options} say, e.g. {@code RedisClusterOptions.defaults().withReplicasPerMaster(1)}. */
+    public static RedisClusterExtension perClass(RedisClusterOptions options) {
         return new RedisClusterExtension(options);
     }
 
@@ -87,20 +95,7 @@ public final class RedisClusterExtension
         if (current == null) {
             throw new ExtensionConfigurationException(usage());
         }
-        boolean healed = false;
-        for (RedisNode node : current.nodes()) {
-            if (node.isPaused()) {
-                node.resume();
-                healed = true;
-            }
-            if (!node.isRunning()) {
-                node.restart();
-                healed = true;
-            }
-        }
-        if (healed || !current.isHealthy()) {
-            current.awaitHealthy(HEAL_TIMEOUT);
-        }
+        current.restore(HEAL_TIMEOUT);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.sessionlocking.testsupport.redis;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -133,6 +134,11 @@ public final class RedisNode implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** {@link #host()} and {@link #port()}, e.g. as the target of a {@link io.sessionlocking.testsupport.net.TcpProxy}. */
+    public InetSocketAddress address() {
+        return new InetSocketAddress(host, port);
     }
 
     /** {@code redis://HOST:PORT}, as understood by Lettuce, Redisson and Spring Data Redis. */

@@ -17,6 +17,11 @@ final class Waits {
      * @throws IllegalStateException if the calling thread is interrupted (the interrupt flag is restored)
      */
     static boolean until(Duration timeout, BooleanSupplier condition) {
+        return until(timeout, POLL_INTERVAL, condition);
+    }
+
+    /** Like {@link #until(Duration, BooleanSupplier)}, polling every {@code interval}, e.g. for costly conditions. */
+    static boolean until(Duration timeout, Duration interval, BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             if (condition.getAsBoolean()) {
@@ -25,7 +30,7 @@ final class Waits {
             if (System.nanoTime() - deadline >= 0) {
                 return false;
             }
-            pause(POLL_INTERVAL);
+            pause(interval);
         }
     }
 

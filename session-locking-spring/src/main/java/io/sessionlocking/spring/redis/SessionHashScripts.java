@@ -1,0 +1,182 @@
+package io.sessionlocking.spring.redis;
+
+import java.util.List;
+import org.springframework.data.redis.core.script.RedisScript;
+
+/**
+ * The Lua scripts of the fused repository. Each touches exactly one key, the session's hash, so every one runs on a
+ * Redis Cluster without hash tags. Redis runs a script atomically and freezes key expiry while it runs, so a check and
+ * the writes after it see one state. Scripts are constants, run by SHA ({@code EVALSHA}, falling back to {@code EVAL}
+ * on {@code NOSCRIPT}, by Spring Data Redis).
+ *
+ * <p>The lock is one field of the session hash, {@code sessionLock:<expiresAtMillis>:<ownerValue>}, with an empty
+ * value: Spring Session reads an empty value as null and ignores fields that are not its own, whatever serializer the
+ * application configured, so plain {@code RedisSessionRepository} nodes read and write these sessions unharmed. The
+ * owner value is the holder's random token and description. Expiry is the Redis server's clock ({@code TIME}); an
+ * expiry of 0 marks a lock released by its owner, which keeps its owner value so that the owner's late write still
+ * lands while nobody else has taken the lock since. Invariant: a hash holds at most one such field.
+ */
+final class SessionHashScripts {
+
+    /** Prefix of the lock field. */
+    static final String LOCK_FIELD_PREFIX = "sessionLock:";
+
+    /**
+     * {@code readLock(names)}: the server's time in ms, and the lock field among the hash's field {@code names} with
+     * its expiry and owner value (nil, nil, nil when there is none or it is malformed).
+     */
+    private static final String READ_LOCK = "local function readLock(names) "
+            + "  local t = redis.call('time') "
+            + "  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) "
+            + "  for i = 1, #names do "
+            + "    if string.sub(names[i], 1, 12) == 'sessionLock:' then "
+            + "      local e, o = string.match(names[i], '^sessionLock:(%d+):(.*)$') "
+            + "      return now, names[i], tonumber(e), o "
+            + "    end "
+            + "  end "
+            + "  return now, nil, nil, nil "
+            + "end ";
+
+    /** {@code setLock(current, expiry, owner)}: replaces the lock field {@code current} (if any) by a new one. */
+    private static final String WRITE_LOCK = "local function setLock(current, expiry, owner) "
+            + "  if current then redis.call('hdel', KEYS[1], current) end "
+            + "  redis.call('hset', KEYS[1], 'sessionLock:' .. string.format('%d', expiry) .. ':' .. owner, '') "
+            + "end ";
+
+    /** {@code expireAt(i)}: sets the key's expiry to ARGV[i] (epoch ms), or removes it for '-1'. */
+    private static final String EXPIRE = "local function expireAt(i) "
+            + "  if ARGV[i] == '-1' then redis.call('persist', KEYS[1]) "
+            + "  else redis.call('pexpireat', KEYS[1], ARGV[i]) end "
+            + "end ";
+
+    /**
+     * Lock and load: takes the lock of an existing session for owner ARGV[1] with TTL ARGV[2] ms if it is free,
+     * expired or already that owner's. Replies {@code false} when there is no session (nothing is created), {@code {1,
+     * field, value, ...}} when taken (every field of the hash when ARGV[3] is '1', else just {1}), and {@code {0,
+     * ttlLeftMs, holderOwnerValue}} when someone else holds it.
+     */
+    static final RedisScript<List> LOCK_AND_LOAD = RedisScript.of(
+            READ_LOCK + WRITE_LOCK
+                    + "local fields = redis.call('hgetall', KEYS[1]) "
+                    + "if #fields == 0 then return false end "
+                    + "local names = {} "
+                    + "for i = 1, #fields, 2 do names[#names + 1] = fields[i] end "
+                    + "local now, current, expires, owner = readLock(names) "
+                    + "if current and owner ~= ARGV[1] and expires and expires > now then "
+                    + "  return {0, expires - now, owner} "
+                    + "end "
+                    + "setLock(current, now + tonumber(ARGV[2]), ARGV[1]) "
+                    + "if ARGV[3] ~= '1' then return {1} end "
+                    + "local reply = {1} "
+                    + "for i = 1, #fields do reply[i + 1] = fields[i] end "
+                    + "return reply",
+            List.class);
+
+    /**
+     * Fenced delta save. ARGV[1] owner value ('' for an unfenced write, which leaves the lock alone), ARGV[2] 'keep'
+     * or 'release', ARGV[3] lock TTL ms, ARGV[4] key expiry (epoch ms, '-1' for none), ARGV[5] n, then n field/value
+     * pairs to set, then fields to delete. A fenced write lands only while the lock field carries ARGV[1] (held,
+     * expired but not taken, or released by that owner); 'keep' moves a held lock's expiry to now + TTL, 'release'
+     * marks it released; a released lock is never taken again by a late write. Replies 1 written, 0 no such session,
+     * -1 lock not the owner's; in the last two cases nothing is written.
+     */
+    static final RedisScript<Long> SAVE = RedisScript.of(
+            READ_LOCK + WRITE_LOCK + EXPIRE
+                    + "local names = redis.call('hkeys', KEYS[1]) "
+                    + "if #names == 0 then return 0 end "
+                    + "if ARGV[1] ~= '' then "
+                    + "  local now, current, expires, owner = readLock(names) "
+                    + "  if owner ~= ARGV[1] then return -1 end "
+                    + "  if ARGV[2] == 'release' then "
+                    + "    if expires ~= 0 then setLock(current, 0, owner) end "
+                    + "  elseif expires ~= 0 then "
+                    + "    setLock(current, now + tonumber(ARGV[3]), owner) "
+                    + "  end "
+                    + "end "
+                    + "local n = tonumber(ARGV[5]) "
+                    + "if n > 0 then redis.call('hset', KEYS[1], unpack(ARGV, 6, 5 + 2 * n)) end "
+                    + "if #ARGV > 5 + 2 * n then redis.call('hdel', KEYS[1], unpack(ARGV, 6 + 2 * n, #ARGV)) end "
+                    + "expireAt(4) "
+                    + "return 1",
+            Long.class);
+
+    /**
+     * Creates a session that must not exist yet (a new one, or the target of an id change): ARGV as for {@link #SAVE},
+     * with every field in the pairs. With an owner value the lock field is written with it, held (now + TTL) or, for
+     * 'release', released. Replies 1 created, -2 a session with this id exists already (nothing written).
+     */
+    static final RedisScript<Long> CREATE = RedisScript.of(
+            EXPIRE
+                    + "if redis.call('exists', KEYS[1]) == 1 then return -2 end "
+                    + "local n = tonumber(ARGV[5]) "
+                    + "redis.call('hset', KEYS[1], unpack(ARGV, 6, 5 + 2 * n)) "
+                    + "if ARGV[1] ~= '' then "
+                    + "  local expiry = 0 "
+                    + "  if ARGV[2] ~= 'release' then "
+                    + "    local t = redis.call('time') "
+                    + "    expiry = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + tonumber(ARGV[3]) "
+                    + "  end "
+                    + "  redis.call('hset', KEYS[1], 'sessionLock:' .. string.format('%d', expiry) .. ':' .. ARGV[1], '') "
+                    + "end "
+                    + "expireAt(4) "
+                    + "return 1",
+            Long.class);
+
+    /**
+     * Deletes the session (and its lock with it) if its lock carries owner ARGV[1], or whoever holds it for ''.
+     * Replies 1 deleted, 0 no such session, -1 lock not the owner's (nothing deleted).
+     */
+    static final RedisScript<Long> DELETE_IF_OWNED = RedisScript.of(
+            READ_LOCK
+                    + "local names = redis.call('hkeys', KEYS[1]) "
+                    + "if #names == 0 then return 0 end "
+                    + "if ARGV[1] ~= '' then "
+                    + "  local now, current, expires, owner = readLock(names) "
+                    + "  if owner ~= ARGV[1] then return -1 end "
+                    + "end "
+                    + "redis.call('del', KEYS[1]) "
+                    + "return 1",
+            Long.class);
+
+    /**
+     * Owner-checked lock operations without session data: ARGV[1] owner value, ARGV[2] the operation: 'release'
+     * (marks the lock released; 1 if it was the owner's and not released yet), 'extend' (expiry to now + ARGV[3] ms;
+     * 1 if the owner's and not released), 'held' (1 if the owner's and not expired). Replies 0 otherwise.
+     */
+    static final RedisScript<Long> LOCK_OPERATION = RedisScript.of(
+            READ_LOCK + WRITE_LOCK
+                    + "local names = redis.call('hkeys', KEYS[1]) "
+                    + "if #names == 0 then return 0 end "
+                    + "local now, current, expires, owner = readLock(names) "
+                    + "if owner ~= ARGV[1] then return 0 end "
+                    + "if ARGV[2] == 'held' then "
+                    + "  if expires > now then return 1 end return 0 "
+                    + "end "
+                    + "if expires == 0 then return 0 end "
+                    + "if ARGV[2] == 'release' then setLock(current, 0, owner) return 1 end "
+                    + "setLock(current, now + tonumber(ARGV[3]), owner) "
+                    + "return 1",
+            Long.class);
+
+    /** Who holds the lock: {@code {ownerValue, ttlLeftMs}} while it is held and not expired, else {@code false}. */
+    static final RedisScript<List> DESCRIBE = RedisScript.of(
+            READ_LOCK
+                    + "local now, current, expires, owner = readLock(redis.call('hkeys', KEYS[1])) "
+                    + "if current and expires and expires > now then return {owner, expires - now} end "
+                    + "return false",
+            List.class);
+
+    /**
+     * A read-only request's refresh: sets field {@code lastAccessedTime} to ARGV[1] and the key's expiry to ARGV[2]
+     * (epoch ms, '-1' for none), only if the session exists. Replies 1, or 0 when there is no session.
+     */
+    static final RedisScript<Long> TOUCH = RedisScript.of(
+            EXPIRE
+                    + "if redis.call('exists', KEYS[1]) == 0 then return 0 end "
+                    + "redis.call('hset', KEYS[1], 'lastAccessedTime', ARGV[1]) "
+                    + "expireAt(2) "
+                    + "return 1",
+            Long.class);
+
+    private SessionHashScripts() {}
+}
