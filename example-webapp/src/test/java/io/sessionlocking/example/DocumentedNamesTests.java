@@ -39,6 +39,11 @@ class DocumentedNamesTests {
             Map.entry(
                     "FindByIndexNameSessionRepository", "org.springframework.session.FindByIndexNameSessionRepository"),
             Map.entry("SaveMode", "org.springframework.session.SaveMode"),
+            Map.entry("SessionIdGenerator", "org.springframework.session.SessionIdGenerator"),
+            Map.entry("RedisSessionMapper", "org.springframework.session.data.redis.RedisSessionMapper"),
+            Map.entry("RedisConnectionFactory", "org.springframework.data.redis.connection.RedisConnectionFactory"),
+            Map.entry("RedissonConnectionFactory", "org.redisson.spring.data.connection.RedissonConnectionFactory"),
+            Map.entry("DeferredResult", "org.springframework.web.context.request.async.DeferredResult"),
             Map.entry("RedissonClient", "org.redisson.api.RedissonClient"),
             Map.entry("RLock", "org.redisson.api.RLock"),
             Map.entry("PathPattern", "org.springframework.web.util.pattern.PathPattern"),

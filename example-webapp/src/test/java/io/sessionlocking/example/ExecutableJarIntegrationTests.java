@@ -43,7 +43,8 @@ class ExecutableJarIntegrationTests {
 
             assertThat(Files.readString(log))
                     .contains("Using embedded Redis on port")
-                    .contains("Session locking: handler=locking, backend=redis, repository=RedisSessionRepository")
+                    .contains(
+                            "Session locking: handler=locking, backend=redis-session, repository=LockingRedisSessionRepository (fused)")
                     .doesNotContain("Using Redis at localhost:6379");
         } finally {
             stop(demo);

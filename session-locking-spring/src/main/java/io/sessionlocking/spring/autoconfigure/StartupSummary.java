@@ -19,9 +19,9 @@ import org.springframework.session.SessionRepository;
  * backend, the session repository it guards, and the timings as they were derived. For example:
  *
  * <pre>
- * Session locking: handler=locking, backend=redis, repository=RedisSessionRepository, timeout=24s (0.8 x
- * max-request-time=30s), lock-ttl=30s (renewed every 10s), retry-delay=10ms (fixed), max-waiters-per-session=64,
- * command-timeout=2s, on-timeout=fail (503)
+ * Session locking: handler=locking, backend=redis-session, repository=LockingRedisSessionRepository (fused),
+ * timeout=24s (0.8 x max-request-time=30s), lock-ttl=30s (renewed every 10s), retry-delay=10ms (fixed),
+ * max-waiters-per-session=64, command-timeout=2s, on-timeout=fail (503)
  * </pre>
  *
  * Durations are written as the properties take them, in Spring Boot's simple style.
@@ -29,6 +29,7 @@ import org.springframework.session.SessionRepository;
 final class StartupSummary implements SmartInitializingSingleton {
 
     private static final Log logger = LogFactory.getLog(StartupSummary.class);
+    private static final String FUSED = "io.sessionlocking.spring.redis.LockingRedisSessionRepository";
     private static final ChronoUnit[] UNITS = {
         ChronoUnit.DAYS, ChronoUnit.HOURS, ChronoUnit.MINUTES, ChronoUnit.SECONDS, ChronoUnit.MILLIS, ChronoUnit.MICROS
     };
@@ -101,11 +102,17 @@ final class StartupSummary implements SmartInitializingSingleton {
         return third.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : third.truncatedTo(ChronoUnit.MILLIS);
     }
 
+    /** The repository bean's class, and whether the lock lives in it (fused) or around it (decorated). */
     private String repository() {
         SessionRepository<?> repository = repositories.getIfUnique();
-        return repository == null
-                ? "none"
-                : AopProxyUtils.ultimateTargetClass(repository).getSimpleName();
+        if (repository == null) {
+            return "none";
+        }
+        Class<?> type = AopProxyUtils.ultimateTargetClass(repository);
+        if (provider.getIfAvailable() == null) {
+            return type.getSimpleName();
+        }
+        return type.getSimpleName() + (type.getName().equals(FUSED) ? " (fused)" : " (decorated)");
     }
 
     /** A duration in the largest unit that holds it exactly. */

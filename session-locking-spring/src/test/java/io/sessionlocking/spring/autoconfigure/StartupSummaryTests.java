@@ -29,10 +29,11 @@ class StartupSummaryTests {
         assertThat(output.getOut().lines().filter(line -> line.contains("Session locking: ")))
                 .singleElement()
                 .asString()
-                .endsWith("Session locking: handler=locking, backend=memory, repository=MapSessionRepository, "
-                        + "timeout=24s (0.8 x max-request-time=30s), lock-ttl=30s (renewed every 10s), "
-                        + "retry-delay=10ms (fixed), max-waiters-per-session=64, command-timeout=2s, "
-                        + "on-timeout=fail (503)");
+                .endsWith(
+                        "Session locking: handler=locking, backend=memory, repository=MapSessionRepository (decorated), "
+                                + "timeout=24s (0.8 x max-request-time=30s), lock-ttl=30s (renewed every 10s), "
+                                + "retry-delay=10ms (fixed), max-waiters-per-session=64, command-timeout=2s, "
+                                + "on-timeout=fail (503)");
     }
 
     @Test

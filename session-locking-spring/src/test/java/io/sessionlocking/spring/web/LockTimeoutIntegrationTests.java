@@ -77,7 +77,7 @@ class LockTimeoutIntegrationTests {
             HttpResponse<String> overTheCap = node.send("POST", "/increment?workMillis=0", cookie);
 
             assertThat(overTheCap.statusCode()).isEqualTo(503);
-            assertThat(overTheCap.body()).contains("\"reason\":\"TOO_MANY_WAITERS\"");
+            assertThat(overTheCap.body()).contains("\"reason\":\"too_many_waiters\"");
             assertThat(holder.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
             assertThat(waiter.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
             assertThat(node.counter(cookie))
