@@ -96,14 +96,31 @@ class ConfigurationDocsTests {
     }
 
     @Test
+    void everyPropertyNamedAnywhereInTheDocsExists() throws IOException {
+        Set<String> properties = libraryProperties();
+        Pattern named =
+                Pattern.compile("`((?:session-locking|management\\.endpoint\\.sessionlocks)\\.[a-z0-9.\\-]*[a-z0-9])");
+        List<String> unknown = new ArrayList<>();
+        for (Path page : pages()) {
+            Matcher matcher = named.matcher(Files.readString(page));
+            while (matcher.find()) {
+                String name = matcher.group(1);
+                if (!properties.contains(name) && properties.stream().noneMatch(p -> p.startsWith(name + "."))) {
+                    unknown.add(page.getFileName() + ": " + name);
+                }
+            }
+        }
+
+        assertThat(unknown)
+                .as("properties README.md and docs/ name that do not exist")
+                .isEmpty();
+    }
+
+    @Test
     void everyYamlSnippetOfTheDocsBindsToValidSettings() throws IOException {
         Set<String> properties = metadataProperties();
-        List<Path> pages = new ArrayList<>(List.of(README));
-        try (var files = Files.list(DOCS)) {
-            files.filter(file -> file.toString().endsWith(".md")).sorted().forEach(pages::add);
-        }
         int snippets = 0;
-        for (Path page : pages) {
+        for (Path page : pages()) {
             Matcher block = YAML_BLOCK.matcher(Files.readString(page));
             while (block.find()) {
                 if (block.group(1).contains("session-locking:")) {
@@ -116,6 +133,15 @@ class ConfigurationDocsTests {
         assertThat(snippets)
                 .as("session-locking YAML snippets in README.md and docs/")
                 .isGreaterThan(1);
+    }
+
+    /** README.md and every page of docs/. */
+    static List<Path> pages() throws IOException {
+        List<Path> pages = new ArrayList<>(List.of(README));
+        try (var files = Files.list(DOCS)) {
+            files.filter(file -> file.toString().endsWith(".md")).sorted().forEach(pages::add);
+        }
+        return pages;
     }
 
     private static void assertSnippetIsValid(Path page, String yaml, Set<String> properties) throws IOException {
@@ -181,6 +207,17 @@ class ConfigurationDocsTests {
     }
 
     private static Set<String> metadataProperties() throws IOException {
+        return metadataProperties("session-locking.");
+    }
+
+    /** Every property of the library's metadata: its own and the endpoint's {@code management.*} ones. */
+    private static Set<String> libraryProperties() throws IOException {
+        Set<String> names = metadataProperties("session-locking.");
+        names.addAll(metadataProperties("management.endpoint.sessionlocks."));
+        return names;
+    }
+
+    private static Set<String> metadataProperties(String prefix) throws IOException {
         Set<String> names = new TreeSet<>();
         List<URL> files = Collections.list(ConfigurationDocsTests.class
                 .getClassLoader()
@@ -190,7 +227,7 @@ class ConfigurationDocsTests {
                 JsonNode properties = DemoApp.JSON.readTree(in).path("properties");
                 for (JsonNode property : properties) {
                     String name = property.path("name").asString();
-                    if (name.startsWith("session-locking.")) {
+                    if (name.startsWith(prefix)) {
                         names.add(name);
                     }
                 }

@@ -13,7 +13,10 @@ import org.jspecify.annotations.Nullable;
  * defaults to {@code maxRequestTime}: a holder that dies keeps the session locked at most that long.
  *
  * <p>An invalid value or combination throws {@link InvalidLockSettingsException} naming the setting, the value and
- * the allowed range.
+ * the allowed range, durations written as Spring Boot reads them ({@code 10ms}). Of two conflicting settings, the one
+ * the caller chose is named, not the default it conflicts with: {@code lockTtl(5ms)} with the default 10 ms retry
+ * delay is a lock TTL below the retry delay. {@code maxRetryDelay} is held to at least the retry delay only with
+ * {@link Backoff#EXPONENTIAL}, the one backoff that uses it.
  */
 public final class LockSettings {
 
@@ -95,16 +98,26 @@ public final class LockSettings {
         this.timeoutFraction = requireFraction(builder.timeoutFraction);
         this.timeoutExplicit = builder.timeout != null;
         this.timeout = builder.timeout != null
-                ? requireBetween("timeout", builder.timeout, MIN_DURATION, maxRequestTime)
+                ? requireBetween(
+                        "timeout", builder.timeout, MIN_DURATION, maxRequestTime, "at most the max request time")
                 : atLeastOneMilli(multiply(maxRequestTime, timeoutFraction));
         this.lockTtl = builder.lockTtl != null
                 ? requireBetween("lockTtl", builder.lockTtl, MIN_DURATION, MAX_DURATION)
                 : maxRequestTime;
+        this.retryDelay = requireBetween("retryDelay", builder.retryDelay, MIN_DURATION, MAX_DURATION);
         // A TTL shorter than one pause would let the lock expire between two attempts of its own waiters.
-        this.retryDelay = requireBetween("retryDelay", builder.retryDelay, MIN_DURATION, min(lockTtl, timeout));
+        SettingChecks.requireRetryDelayFits(
+                retryDelay,
+                lockTtl,
+                builder.lockTtl != null,
+                timeout,
+                timeoutExplicit,
+                maxRequestTime,
+                timeoutFraction,
+                MAX_DURATION);
         this.backoff = Objects.requireNonNull(builder.backoff, "backoff");
         this.wakeUp = Objects.requireNonNull(builder.wakeUp, "wakeUp");
-        this.maxRetryDelay = requireBetween("maxRetryDelay", builder.maxRetryDelay, retryDelay, MAX_DURATION);
+        this.maxRetryDelay = requireMaxRetryDelay(builder.maxRetryDelay, retryDelay, backoff);
         this.keyNamespace = requireNamespace(builder.keyNamespace);
         this.maxWaitersPerSession = requireBetween("maxWaitersPerSession", builder.maxWaitersPerSession);
         this.commandTimeout =
@@ -198,10 +211,29 @@ public final class LockSettings {
     }
 
     private static Duration requireBetween(String setting, @Nullable Duration value, Duration min, Duration max) {
-        if (value == null || value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-            throw new InvalidLockSettingsException(setting, String.valueOf(value), "[" + min + ", " + max + "]");
+        return SettingChecks.requireBetween(setting, value, min, max);
+    }
+
+    private static Duration requireBetween(
+            String setting, @Nullable Duration value, Duration min, Duration max, String because) {
+        return SettingChecks.requireBetween(setting, value, min, max, because);
+    }
+
+    /** The cap of exponential pauses: at least the retry delay. The fixed backoff ignores it, so it is not held to that. */
+    private static Duration requireMaxRetryDelay(@Nullable Duration value, Duration retryDelay, Backoff backoff) {
+        if (backoff == Backoff.FIXED) {
+            return requireBetween("maxRetryDelay", value, MIN_DURATION, MAX_DURATION);
         }
-        return value;
+        if (value != null && value.compareTo(retryDelay) < 0 && value.equals(DEFAULT_MAX_RETRY_DELAY)) {
+            // Only the retry delay was chosen: it is the one out of range.
+            throw SettingChecks.invalid(
+                    "retryDelay",
+                    retryDelay,
+                    MIN_DURATION,
+                    value,
+                    "at most the max retry delay of exponential backoff");
+        }
+        return requireBetween("maxRetryDelay", value, retryDelay, MAX_DURATION, "at least the retry delay");
     }
 
     private static int requireBetween(String setting, int value) {
@@ -238,10 +270,6 @@ public final class LockSettings {
 
     private static Duration atLeastOneMilli(Duration duration) {
         return duration.compareTo(MIN_DURATION) < 0 ? MIN_DURATION : duration;
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
     }
 
     /** Mutable builder; {@link #build()} validates. Not thread-safe. */

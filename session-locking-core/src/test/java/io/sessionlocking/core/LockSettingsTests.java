@@ -45,12 +45,12 @@ class LockSettingsTests {
 
     @Test
     void rejectsNonPositiveDurations() {
-        assertInvalid(b -> b.retryDelay(Duration.ZERO), "retryDelay", "PT0S");
-        assertInvalid(b -> b.retryDelay(Duration.ofMillis(-5)), "retryDelay", "PT-0.005S");
-        assertInvalid(b -> b.maxRequestTime(Duration.ZERO), "maxRequestTime", "[PT0.001S, PT24H]");
-        assertInvalid(b -> b.timeout(Duration.ofMillis(-1)), "timeout", "PT-0.001S");
-        assertInvalid(b -> b.lockTtl(Duration.ZERO), "lockTtl", "[PT0.001S, PT24H]");
-        assertInvalid(b -> b.commandTimeout(Duration.ZERO), "commandTimeout", "[PT0.001S, PT1M]");
+        assertInvalid(b -> b.retryDelay(Duration.ZERO), "retryDelay", "0ms is outside the allowed range [1ms, 24h]");
+        assertInvalid(b -> b.retryDelay(Duration.ofMillis(-5)), "retryDelay", "-5ms");
+        assertInvalid(b -> b.maxRequestTime(Duration.ZERO), "maxRequestTime", "[1ms, 24h]");
+        assertInvalid(b -> b.timeout(Duration.ofMillis(-1)), "timeout", "-1ms");
+        assertInvalid(b -> b.lockTtl(Duration.ZERO), "lockTtl", "[1ms, 24h]");
+        assertInvalid(b -> b.commandTimeout(Duration.ZERO), "commandTimeout", "[1ms, 1m]");
         assertInvalid(b -> b.retryDelay(null), "retryDelay", "null");
     }
 
@@ -63,11 +63,37 @@ class LockSettingsTests {
     }
 
     @Test
-    void rejectsTtlShorterThanTheRetryDelay() {
+    void aTtlShorterThanTheDefaultRetryDelayIsTheTtlsFault() {
         assertInvalid(
-                b -> b.lockTtl(Duration.ofMillis(5)).retryDelay(Duration.ofMillis(10)),
+                b -> b.lockTtl(Duration.ofMillis(5)),
+                "lockTtl",
+                "5ms is outside the allowed range [10ms, 24h], at least");
+    }
+
+    @Test
+    void aChosenRetryDelayLongerThanTheTtlIsTheRetryDelaysFault() {
+        assertInvalid(
+                b -> b.lockTtl(Duration.ofMillis(5)).retryDelay(Duration.ofMillis(20)),
                 "retryDelay",
-                "[PT0.001S, PT0.005S]");
+                "20ms is outside the allowed range [1ms, 5ms], at most the lock TTL");
+        assertInvalid(b -> b.retryDelay(Duration.ofSeconds(30)), "retryDelay", "[1ms, 24s], at most the timeout");
+    }
+
+    @Test
+    void aTimeoutShorterThanTheRetryDelayIsTheTimeoutsFault() {
+        assertInvalid(b -> b.timeout(Duration.ofMillis(5)), "timeout", "[10ms, 30s], at least the retry delay");
+    }
+
+    @Test
+    void aMaxRequestTimeTooShortForTheRetryDelayIsItsFaultWhenTtlAndTimeoutDeriveFromIt() {
+        assertInvalid(
+                b -> b.maxRequestTime(Duration.ofMillis(5)),
+                "maxRequestTime",
+                "5ms is outside the allowed range [12500us, 24h], the timeout");
+        assertInvalid(
+                b -> b.maxRequestTime(Duration.ofMillis(5)).timeoutFraction(1.0),
+                "maxRequestTime",
+                "[10ms, 24h], the lock TTL defaults to it");
     }
 
     @Test
@@ -75,12 +101,45 @@ class LockSettingsTests {
         assertInvalid(
                 b -> b.maxRequestTime(Duration.ofSeconds(10)).timeout(Duration.ofSeconds(11)),
                 "timeout",
-                "[PT0.001S, PT10S]");
+                "[1ms, 10s], at most the max request time");
     }
 
     @Test
-    void rejectsMaxRetryDelayBelowTheRetryDelay() {
-        assertInvalid(b -> b.maxRetryDelay(Duration.ofMillis(5)), "maxRetryDelay", "[PT0.01S, PT24H]");
+    void rejectsMaxRetryDelayBelowTheRetryDelayWithExponentialBackoff() {
+        assertInvalid(
+                b -> b.backoff(LockSettings.Backoff.EXPONENTIAL).maxRetryDelay(Duration.ofMillis(5)),
+                "maxRetryDelay",
+                "[10ms, 24h], at least the retry delay");
+        assertInvalid(
+                b -> b.backoff(LockSettings.Backoff.EXPONENTIAL).retryDelay(Duration.ofMillis(500)),
+                "retryDelay",
+                "[1ms, 200ms], at most the max retry delay");
+    }
+
+    @Test
+    void theFixedBackoffIgnoresTheMaxRetryDelay() {
+        LockSettings settings =
+                LockSettings.builder().retryDelay(Duration.ofMillis(500)).build();
+
+        assertThat(settings.retryDelay()).isEqualTo(Duration.ofMillis(500));
+        assertThat(LockSettings.builder()
+                        .maxRetryDelay(Duration.ofMillis(5))
+                        .build()
+                        .maxRetryDelay())
+                .isEqualTo(Duration.ofMillis(5));
+    }
+
+    @Test
+    void durationsAreWrittenAsSpringBootReadsThem() {
+        assertThat(SettingChecks.format(Duration.ofMillis(10))).isEqualTo("10ms");
+        assertThat(SettingChecks.format(Duration.ofSeconds(24))).isEqualTo("24s");
+        assertThat(SettingChecks.format(Duration.ofMinutes(1))).isEqualTo("1m");
+        assertThat(SettingChecks.format(Duration.ofHours(24))).isEqualTo("24h");
+        assertThat(SettingChecks.format(Duration.ofMillis(1500))).isEqualTo("1500ms");
+        assertThat(SettingChecks.format(Duration.ofNanos(12_500_000))).isEqualTo("12500us");
+        assertThat(SettingChecks.format(Duration.ofNanos(7))).isEqualTo("7ns");
+        assertThat(SettingChecks.format(Duration.ZERO)).isEqualTo("0ms");
+        assertThat(SettingChecks.format(Duration.ofMillis(-5))).isEqualTo("-5ms");
     }
 
     @Test

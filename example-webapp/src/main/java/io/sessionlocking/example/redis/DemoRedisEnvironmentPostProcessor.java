@@ -18,7 +18,8 @@ import org.springframework.core.env.MapPropertySource;
 
 /**
  * Gives the demo a Redis before anything needs one: after the configuration files are read, {@link RedisChoices}
- * decides; when it finds none, an {@link EmbeddedRedis} is started and {@code spring.data.redis.host/port} point at it.
+ * decides; unless a Redis is configured or {@code demo.redis=local} asks for the local one, an {@link EmbeddedRedis}
+ * is started and {@code spring.data.redis.host/port} point at it.
  * The embedded server is stopped when the application context closes or fails to start (and by embedded-redis's
  * own shutdown hook if the JVM exits otherwise). Logs which Redis is used.
  *
@@ -49,13 +50,14 @@ public final class DemoRedisEnvironmentPostProcessor implements EnvironmentPostP
         }
         RedisChoice choice = RedisChoices.decide(environment, probe);
         logger.info(choice.describe());
-        if (choice instanceof RedisChoice.Running running) {
-            pointAt(environment, running.host(), running.port());
+        if (choice instanceof RedisChoice.Local local) {
+            pointAt(environment, local.host(), local.port());
         } else if (choice instanceof RedisChoice.Embedded) {
             EmbeddedRedis redis = EmbeddedRedis.start();
             application.addListeners(new StopOnShutdown(redis));
             pointAt(environment, EmbeddedRedis.HOST, redis.port());
-            logger.info("Using embedded Redis on port " + redis.port());
+            logger.info("Using embedded Redis on port " + redis.port() + "; it stops with this instance, so a second "
+                    + "instance started with --spring.data.redis.port=" + redis.port() + " loses its Redis then");
         }
     }
 

@@ -14,20 +14,20 @@ sealed interface RedisChoice {
         }
     }
 
-    /** Nothing is configured, but a Redis answers on the probed address: the demo uses it. */
-    record Running(String host, int port) implements RedisChoice {
+    /** {@code demo.redis=local} and a Redis answers on the local default address: the demo uses it. */
+    record Local(String host, int port) implements RedisChoice {
         @Override
         public String describe() {
-            return "Using Redis at " + host + ":" + port;
+            return "Using Redis at " + host + ":" + port + " (demo.redis=local)";
         }
     }
 
-    /** Nothing is configured and nothing answers: the demo starts its own redis-server. */
-    record Embedded(String probedHost, int probedPort) implements RedisChoice {
+    /** Nothing configured (the default, {@code demo.redis=embedded}): the demo starts its own redis-server. */
+    record Embedded() implements RedisChoice {
         @Override
         public String describe() {
-            return "No Redis configured and none answers on " + probedHost + ":" + probedPort
-                    + "; starting an embedded one";
+            return "No Redis configured (spring.data.redis.*, or demo.redis=local for localhost:"
+                    + RedisChoices.LOCAL_PORT + "); starting an embedded one";
         }
     }
 }

@@ -2,6 +2,7 @@ package io.sessionlocking.example.redis;
 
 import java.net.URI;
 import java.util.List;
+import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -13,34 +14,58 @@ import org.springframework.core.env.Environment;
  * <ol>
  *   <li>any of {@code spring.data.redis.host}, {@code .port}, {@code .url}, {@code .username}, {@code .password},
  *       {@code .cluster.nodes}, {@code .sentinel.nodes} or {@code .masterreplica.nodes} is set: the configured one;
- *   <li>a Redis answers {@code PING} on {@code demo.redis.probe-host}:{@code demo.redis.probe-port} (default
- *       localhost and Redis's default port): that one;
- *   <li>otherwise: an embedded redis-server on a free port.
+ *   <li>{@code demo.redis=local}: the Redis on localhost's default port, which must answer {@code PING};
+ *   <li>otherwise ({@code demo.redis=embedded}, the default): an embedded redis-server on a free port.
  * </ol>
  *
- * The probe is only sent in case 2, and its address is a property so that tests never depend on what runs on the
- * machine's default Redis port.
+ * A Redis that merely happens to run on the machine is never used unasked: the demo would write its sessions into
+ * someone else's data. The probe is only sent in case 2.
  */
 final class RedisChoices {
 
-    static final String PROBE_HOST = "demo.redis.probe-host";
-    static final String PROBE_PORT = "demo.redis.probe-port";
-    static final String DEFAULT_PROBE_HOST = "localhost";
-    static final int DEFAULT_PROBE_PORT = 6379;
+    static final String MODE = "demo.redis";
+    static final String LOCAL_HOST = "localhost";
+    static final int LOCAL_PORT = 6379;
 
     private static final String PREFIX = "spring.data.redis.";
 
+    /** The values of {@value #MODE}. */
+    enum Mode {
+        EMBEDDED,
+        LOCAL
+    }
+
     private RedisChoices() {}
 
+    /**
+     * @throws IllegalStateException when {@code demo.redis} has an unknown value, or is {@code local} and nothing
+     *     answers there
+     */
     static RedisChoice decide(Environment environment, RedisProbe probe) {
         Binder binder = Binder.get(environment);
         String configured = configured(binder);
         if (configured != null) {
             return new RedisChoice.Configured(configured);
         }
-        String host = environment.getProperty(PROBE_HOST, DEFAULT_PROBE_HOST);
-        int port = environment.getProperty(PROBE_PORT, Integer.class, DEFAULT_PROBE_PORT);
-        return probe.answers(host, port) ? new RedisChoice.Running(host, port) : new RedisChoice.Embedded(host, port);
+        if (mode(environment) == Mode.LOCAL) {
+            if (!probe.answers(LOCAL_HOST, LOCAL_PORT)) {
+                throw new IllegalStateException("demo.redis=local, but no Redis answers PING on " + LOCAL_HOST + ":"
+                        + LOCAL_PORT + ": start one there, set spring.data.redis.host/port, or leave demo.redis out "
+                        + "to use an embedded Redis");
+            }
+            return new RedisChoice.Local(LOCAL_HOST, LOCAL_PORT);
+        }
+        return new RedisChoice.Embedded();
+    }
+
+    private static Mode mode(Environment environment) {
+        String value = environment.getProperty(MODE, "embedded").strip();
+        try {
+            return Mode.valueOf(value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("Invalid value '" + value + "' for property '" + MODE
+                    + "': use 'embedded' (the default) or 'local'");
+        }
     }
 
     /** Where the configuration points, for the log (never credentials), or {@code null} when nothing is set. */
@@ -65,7 +90,7 @@ final class RedisChoices {
         String port = text(binder, "port");
         // Credentials alone mean "my Redis at the default address", never the embedded one (it has no password).
         if (host != null || port != null || text(binder, "username") != null || text(binder, "password") != null) {
-            return (host != null ? host : "localhost") + ":" + (port != null ? port : DEFAULT_PROBE_PORT);
+            return (host != null ? host : "localhost") + ":" + (port != null ? port : LOCAL_PORT);
         }
         return null;
     }
@@ -73,7 +98,7 @@ final class RedisChoices {
     private static String hostAndPort(String url) {
         try {
             URI uri = URI.create(url);
-            return uri.getHost() + ":" + (uri.getPort() >= 0 ? uri.getPort() : DEFAULT_PROBE_PORT);
+            return uri.getHost() + ":" + (uri.getPort() >= 0 ? uri.getPort() : LOCAL_PORT);
         } catch (IllegalArgumentException e) {
             return "the configured spring.data.redis.url";
         }

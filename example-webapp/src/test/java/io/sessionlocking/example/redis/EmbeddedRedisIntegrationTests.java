@@ -6,9 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.sessionlocking.example.ShopApplication;
 import io.sessionlocking.testsupport.redis.RedisExtension;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,8 +22,9 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * The demo's Redis decision in a real start-up. The probe is pointed at addresses these tests control, so the result
- * never depends on what runs on this machine's default Redis port.
+ * The demo's Redis decision in a real start-up. Without configuration the demo never probes the machine's default
+ * Redis port, so these results do not depend on what runs there ({@code demo.redis=local} is covered by {@link
+ * RedisChoicesTests}, since a test must not use that port).
  */
 @ExtendWith(OutputCaptureExtension.class)
 class EmbeddedRedisIntegrationTests {
@@ -40,16 +38,16 @@ class EmbeddedRedisIntegrationTests {
     private final PingProbe probe = new PingProbe();
 
     @Test
-    void startsAnEmbeddedRedisWhenNoneIsConfiguredOrAnswersAndStopsItWithTheApplication(CapturedOutput output)
-            throws Exception {
-        int unused = unusedPort();
+    void startsAnEmbeddedRedisWhenNoneIsConfiguredAndStopsItWithTheApplication(CapturedOutput output) throws Exception {
         int port;
-        try (ConfigurableApplicationContext context =
-                start("demo.redis.probe-host=127.0.0.1", "demo.redis.probe-port=" + unused)) {
+        try (ConfigurableApplicationContext context = start()) {
             port = context.getEnvironment().getRequiredProperty("spring.data.redis.port", Integer.class);
 
-            assertThat(port).isNotEqualTo(unused);
-            assertThat(output).contains("Using embedded Redis on port " + port);
+            assertThat(port).isNotEqualTo(RedisChoices.LOCAL_PORT);
+            assertThat(output)
+                    .contains("Using embedded Redis on port " + port)
+                    .contains("a second instance started with --spring.data.redis.port=" + port
+                            + " loses its Redis then");
             assertThat(probe.answers("127.0.0.1", port)).isTrue();
             assertThat(getCart(context).statusCode()).isEqualTo(200);
         }
@@ -58,13 +56,7 @@ class EmbeddedRedisIntegrationTests {
 
     @Test
     void stopsTheEmbeddedRedisWhenTheApplicationFailsToStart(CapturedOutput output) throws Exception {
-        int unused = unusedPort();
-
-        assertThatThrownBy(() -> start(
-                        "demo.redis.probe-host=127.0.0.1",
-                        "demo.redis.probe-port=" + unused,
-                        "session-locking.retry-delay=0ms"))
-                .hasStackTraceContaining("retryDelay");
+        assertThatThrownBy(() -> start("session-locking.retry-delay=0ms")).hasStackTraceContaining("retry-delay");
 
         Matcher matcher = EMBEDDED_PORT.matcher(output.getAll());
         assertThat(matcher.find()).as("embedded Redis was started").isTrue();
@@ -73,27 +65,11 @@ class EmbeddedRedisIntegrationTests {
     }
 
     @Test
-    void usesARedisThatAnswersOnTheProbedAddress(CapturedOutput output) throws Exception {
-        int port = redis.node().port();
-        try (ConfigurableApplicationContext context =
-                start("demo.redis.probe-host=127.0.0.1", "demo.redis.probe-port=" + port)) {
-            assertThat(context.getEnvironment().getProperty("spring.data.redis.port", Integer.class))
-                    .isEqualTo(port);
-            assertThat(output).contains("Using Redis at 127.0.0.1:" + port).doesNotContain("embedded Redis on");
-            assertThat(getCart(context).statusCode()).isEqualTo(200);
-            assertThat(redis.node().command("KEYS", "spring:session:sessions:*"))
-                    .isNotEmpty();
-        }
-    }
-
-    @Test
     void usesTheConfiguredRedisWithoutProbing(CapturedOutput output) throws Exception {
         int port = redis.node().port();
-        // A probe here would find nothing: the configuration must win before any probe is sent.
-        try (ConfigurableApplicationContext context = start(
-                "spring.data.redis.host=127.0.0.1",
-                "spring.data.redis.port=" + port,
-                "demo.redis.probe-port=" + unusedPort())) {
+        // demo.redis=local would fail here (nothing of these tests runs on 6379): the configuration wins first.
+        try (ConfigurableApplicationContext context =
+                start("spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + port, "demo.redis=local")) {
             assertThat(output)
                     .contains("Using Redis at 127.0.0.1:" + port + " (configured)")
                     .doesNotContain("embedded");
@@ -120,12 +96,5 @@ class EmbeddedRedisIntegrationTests {
                         .timeout(Duration.ofSeconds(10))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** A loopback port nothing listens on (closed again before it is returned). */
-    static int unusedPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -33,7 +33,7 @@ class PingProbeIntegrationTests {
 
     @Test
     void aClosedPortDoesNot() throws IOException {
-        int port = EmbeddedRedisIntegrationTests.unusedPort();
+        int port = unusedPort();
 
         assertThat(assertTimeoutPreemptively(BOUND, () -> probe.answers("127.0.0.1", port)))
                 .isFalse();
@@ -65,6 +65,13 @@ class PingProbeIntegrationTests {
                     .isFalse();
         } finally {
             executor.shutdownNow();
+        }
+    }
+
+    /** A loopback port nothing listens on (closed again before it is returned). */
+    private static int unusedPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            return socket.getLocalPort();
         }
     }
 }

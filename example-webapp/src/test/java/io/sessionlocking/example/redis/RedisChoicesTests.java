@@ -1,6 +1,7 @@
 package io.sessionlocking.example.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +48,7 @@ class RedisChoicesTests {
 
         RedisChoice choice = RedisChoices.decide(environment, probeAnswering(false));
 
-        assertThat(choice).isEqualTo(new RedisChoice.Configured("localhost:" + RedisChoices.DEFAULT_PROBE_PORT));
+        assertThat(choice).isEqualTo(new RedisChoice.Configured("localhost:" + RedisChoices.LOCAL_PORT));
         assertThat(choice.describe()).doesNotContain("secret");
         assertThat(probed).isEmpty();
     }
@@ -89,41 +90,69 @@ class RedisChoicesTests {
     }
 
     @Test
-    void nothingConfiguredAndTheProbeAnswersUsesThatRedis() {
-        MockEnvironment environment = new MockEnvironment()
-                .withProperty("demo.redis.probe-host", "127.0.0.1")
-                .withProperty("demo.redis.probe-port", "7003");
+    void nothingConfiguredStartsAnEmbeddedRedisEvenWhenOneAnswersLocally() {
+        RedisChoice choice = RedisChoices.decide(new MockEnvironment(), probeAnswering(true));
+
+        assertThat(choice).isEqualTo(new RedisChoice.Embedded());
+        assertThat(probed)
+                .as("a Redis that merely runs on this machine is never even asked")
+                .isEmpty();
+    }
+
+    @Test
+    void embeddedIsTheExplicitDefault() {
+        MockEnvironment environment = new MockEnvironment().withProperty("demo.redis", "embedded");
+
+        assertThat(RedisChoices.decide(environment, probeAnswering(true))).isEqualTo(new RedisChoice.Embedded());
+        assertThat(probed).isEmpty();
+    }
+
+    @Test
+    void localUsesTheRedisOnTheDefaultLocalPort() {
+        MockEnvironment environment = new MockEnvironment().withProperty("demo.redis", "local");
 
         RedisChoice choice = RedisChoices.decide(environment, probeAnswering(true));
 
-        assertThat(choice).isEqualTo(new RedisChoice.Running("127.0.0.1", 7003));
-        assertThat(choice.describe()).isEqualTo("Using Redis at 127.0.0.1:7003");
-        assertThat(probed).containsExactly("127.0.0.1:7003");
+        assertThat(choice).isEqualTo(new RedisChoice.Local("localhost", RedisChoices.LOCAL_PORT));
+        assertThat(choice.describe()).isEqualTo("Using Redis at localhost:6379 (demo.redis=local)");
+        assertThat(probed).containsExactly("localhost:" + RedisChoices.LOCAL_PORT);
     }
 
     @Test
-    void nothingConfiguredAndNothingAnswersStartsAnEmbeddedRedis() {
-        MockEnvironment environment = new MockEnvironment().withProperty("demo.redis.probe-port", "7004");
+    void localFailsStartupWhenNothingAnswers() {
+        MockEnvironment environment = new MockEnvironment().withProperty("demo.redis", "LOCAL");
 
-        RedisChoice choice = RedisChoices.decide(environment, probeAnswering(false));
-
-        assertThat(choice).isEqualTo(new RedisChoice.Embedded("localhost", 7004));
-        assertThat(probed).containsExactly("localhost:7004");
+        assertThatIllegalStateException()
+                .isThrownBy(() -> RedisChoices.decide(environment, probeAnswering(false)))
+                .withMessageContaining("demo.redis=local")
+                .withMessageContaining("localhost:6379");
     }
 
     @Test
-    void probesRedisDefaultAddressUnlessToldOtherwise() {
-        RedisChoices.decide(new MockEnvironment(), probeAnswering(false));
+    void anUnknownModeIsRejectedNamingTheChoices() {
+        MockEnvironment environment = new MockEnvironment().withProperty("demo.redis", "mine");
 
-        assertThat(probed).containsExactly("localhost:" + RedisChoices.DEFAULT_PROBE_PORT);
+        assertThatIllegalStateException()
+                .isThrownBy(() -> RedisChoices.decide(environment, probeAnswering(true)))
+                .withMessage("Invalid value 'mine' for property 'demo.redis': use 'embedded' (the default) or 'local'");
+    }
+
+    @Test
+    void configurationWinsOverLocal() {
+        MockEnvironment environment = new MockEnvironment()
+                .withProperty("demo.redis", "local")
+                .withProperty("spring.data.redis.port", "7006");
+
+        assertThat(RedisChoices.decide(environment, probeAnswering(false)))
+                .isEqualTo(new RedisChoice.Configured("localhost:7006"));
+        assertThat(probed).isEmpty();
     }
 
     @Test
     void blankPropertiesDoNotCountAsConfiguration() {
         MockEnvironment environment = new MockEnvironment()
                 .withProperty("spring.data.redis.host", " ")
-                .withProperty("spring.data.redis.cluster.nodes", "")
-                .withProperty("demo.redis.probe-port", "7005");
+                .withProperty("spring.data.redis.cluster.nodes", "");
 
         assertThat(RedisChoices.decide(environment, probeAnswering(false))).isInstanceOf(RedisChoice.Embedded.class);
     }

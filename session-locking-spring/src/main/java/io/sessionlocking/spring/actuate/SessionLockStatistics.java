@@ -22,15 +22,15 @@ import java.util.function.LongSupplier;
 
 /**
  * Counts and recent history of this node's session locks, for the {@code sessionlocks} endpoint and the health
- * details: totals since start, wait and hold times over the last minute, the most contended sessions (by masked id)
- * and the last failures. Memory is bounded: {@value #MAX_SAMPLES} samples per window, {@value #MAX_TRACKED_SESSIONS}
- * contended sessions, {@value #MAX_RECENT_FAILURES} failures. Thread-safe; recording is a few counter and map
+ * details: totals since start, wait and hold times over the last minute (percentiles by Micrometer's time-window
+ * histogram, see {@link RecentTimes}), the most contended sessions (by masked id) and the last failures, which
+ * Micrometer does not keep. Memory is bounded: {@value #MAX_TRACKED_SESSIONS} contended sessions, {@value
+ * #MAX_RECENT_FAILURES} failures, fixed-size histograms. Thread-safe; recording is a few counter and map
  * updates on the request thread.
  */
 public final class SessionLockStatistics implements SessionLockListener, SessionLockActivity.Observer {
 
     static final Duration WINDOW = Duration.ofMinutes(1);
-    static final int MAX_SAMPLES = 4096;
     static final int MAX_TRACKED_SESSIONS = 1024;
     static final int MAX_RECENT_FAILURES = 20;
     static final int TOP_CONTENDED = 10;
@@ -50,12 +50,12 @@ public final class SessionLockStatistics implements SessionLockListener, Session
     private final Map<LockCouldNotBeAcquiredException.Reason, LongAdder> failures =
             new EnumMap<>(LockCouldNotBeAcquiredException.Reason.class);
     private final Map<String, LongAdder> skipped = new ConcurrentHashMap<>();
-    private final SampleWindow waits;
-    private final SampleWindow holds;
+    private final RecentTimes waits;
+    private final RecentTimes holds;
     private final Map<String, ContentionCounter> contention = new ConcurrentHashMap<>();
-    private final Deque<Failure> recentFailures = new ArrayDeque<>();
-    private final SampleWindow failureTimes;
-    private final SampleWindow attemptTimes;
+    private final Deque<Failure> lastFailures = new ArrayDeque<>();
+    private final WindowedCount recentFailures;
+    private final WindowedCount recentAttempts;
 
     public SessionLockStatistics() {
         this(System::nanoTime, Clock.systemUTC());
@@ -70,10 +70,10 @@ public final class SessionLockStatistics implements SessionLockListener, Session
         for (String rule : List.of("method", "path", "bot", "decider")) {
             skipped.put(rule, new LongAdder());
         }
-        this.waits = new SampleWindow(MAX_SAMPLES, WINDOW.toNanos(), nanoTime);
-        this.holds = new SampleWindow(MAX_SAMPLES, WINDOW.toNanos(), nanoTime);
-        this.failureTimes = new SampleWindow(MAX_SAMPLES, WINDOW.toNanos(), nanoTime);
-        this.attemptTimes = new SampleWindow(MAX_SAMPLES, WINDOW.toNanos(), nanoTime);
+        this.waits = RecentTimes.create(WINDOW, nanoTime);
+        this.holds = RecentTimes.create(WINDOW, nanoTime);
+        this.recentFailures = new WindowedCount(WINDOW, nanoTime);
+        this.recentAttempts = new WindowedCount(WINDOW, nanoTime);
     }
 
     private static final class ContentionCounter {
@@ -86,7 +86,7 @@ public final class SessionLockStatistics implements SessionLockListener, Session
     public void onAcquired(Acquired event) {
         acquired.increment();
         waits.record(event.waited().toNanos());
-        attemptTimes.record(0);
+        recentAttempts.increment();
         if (event.attempts() > 1) {
             contended(event.maskedSessionId(), event.waited());
         }
@@ -96,8 +96,8 @@ public final class SessionLockStatistics implements SessionLockListener, Session
     public void onFailed(LockCouldNotBeAcquiredException exception) {
         failures.get(exception.reason()).increment();
         waits.record(exception.waited().toNanos());
-        attemptTimes.record(0);
-        failureTimes.record(0);
+        recentAttempts.increment();
+        recentFailures.increment();
         contended(exception.maskedSessionId(), exception.waited());
         RequestSessionLock request = RequestSessionLock.current();
         Failure failure = new Failure(
@@ -108,10 +108,10 @@ public final class SessionLockStatistics implements SessionLockListener, Session
                 exception.reason().name().toLowerCase(Locale.ROOT),
                 exception.waited().toMillis(),
                 exception.attempts());
-        synchronized (recentFailures) {
-            recentFailures.addFirst(failure);
-            if (recentFailures.size() > MAX_RECENT_FAILURES) {
-                recentFailures.removeLast();
+        synchronized (lastFailures) {
+            lastFailures.addFirst(failure);
+            if (lastFailures.size() > MAX_RECENT_FAILURES) {
+                lastFailures.removeLast();
             }
         }
     }
@@ -191,8 +191,8 @@ public final class SessionLockStatistics implements SessionLockListener, Session
 
     /** Share of acquisitions in the window that failed, 0 to 1. */
     public double recentFailureRate() {
-        int attempts = attemptTimes.snapshot().count();
-        return attempts == 0 ? 0 : (double) failureTimes.snapshot().count() / attempts;
+        long attempts = recentAttempts.count();
+        return attempts == 0 ? 0 : Math.min(1.0, (double) recentFailures.count() / attempts);
     }
 
     /** The sessions that made requests wait most often in the window, most first. */
@@ -211,8 +211,8 @@ public final class SessionLockStatistics implements SessionLockListener, Session
 
     /** The last failures, newest first. */
     public List<Failure> recentFailures() {
-        synchronized (recentFailures) {
-            return List.copyOf(recentFailures);
+        synchronized (lastFailures) {
+            return List.copyOf(lastFailures);
         }
     }
 }

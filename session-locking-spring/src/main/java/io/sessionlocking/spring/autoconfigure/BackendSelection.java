@@ -1,12 +1,12 @@
 package io.sessionlocking.spring.autoconfigure;
 
-import io.sessionlocking.core.InvalidLockSettingsException;
 import io.sessionlocking.spring.autoconfigure.SessionLockingProperties.Backend;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.ConfigurationCondition;
 import org.springframework.core.type.AnnotatedTypeMetadata;
@@ -34,7 +34,8 @@ final class BackendSelection {
                 return Backend.valueOf(
                         configured.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
             } catch (IllegalArgumentException e) {
-                throw new InvalidLockSettingsException("backend", configured, "redis, redisson or memory");
+                throw new InvalidConfigurationPropertyValueException(
+                        PROPERTY, configured, "allowed values are redis, redisson and memory");
             }
         }
         ConfigurableListableBeanFactory beans = context.getBeanFactory();

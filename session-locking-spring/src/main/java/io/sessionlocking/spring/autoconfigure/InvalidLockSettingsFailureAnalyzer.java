@@ -4,29 +4,21 @@ import io.sessionlocking.core.InvalidLockSettingsException;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
-/** Explains an invalid {@code session-locking.*} property at start-up: the property, its value and the range. */
+/**
+ * Explains invalid lock settings that an application built itself (a {@code LockSettings} bean of its own): the
+ * setting, its value and the allowed range. Invalid {@code session-locking.*} properties never get here: {@link
+ * SessionLockingProperties#toLockSettings()} reports them as Spring Boot's {@code
+ * InvalidConfigurationPropertyValueException}, whose analysis shows the value as written and where it was set.
+ */
 final class InvalidLockSettingsFailureAnalyzer extends AbstractFailureAnalyzer<InvalidLockSettingsException> {
 
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, InvalidLockSettingsException cause) {
-        String property = SessionLockingAutoConfiguration.PREFIX + "." + kebabCase(cause.setting());
         return new FailureAnalysis(
-                "Invalid value '" + cause.value() + "' for property '" + property + "': allowed range is "
-                        + cause.allowedRange() + ".",
-                "Update '" + property + "' in your application's configuration to a value in " + cause.allowedRange()
-                        + ".",
+                "Invalid session lock setting '" + cause.setting() + "': " + cause.value()
+                        + " is outside the allowed range " + cause.allowedRange() + ".",
+                "Fix the LockSettings your application builds, or remove that bean and configure the lock with the "
+                        + "property '" + SessionLockingProperties.propertyName(cause.setting()) + "'.",
                 cause);
-    }
-
-    static String kebabCase(String camelCase) {
-        StringBuilder kebab = new StringBuilder(camelCase.length() + 4);
-        for (char c : camelCase.toCharArray()) {
-            if (Character.isUpperCase(c)) {
-                kebab.append('-').append(Character.toLowerCase(c));
-            } else {
-                kebab.append(c);
-            }
-        }
-        return kebab.toString();
     }
 }

@@ -201,7 +201,10 @@ public final class SessionLockingAutoConfiguration {
                 Environment environment) {
             SessionLockingProperties.ReadOnly readOnly = properties.getReadOnly();
             SessionLockDecider rules = new RequestRulesDecider(
-                    readOnly.getMethods(), readOnly.getPaths(), readOnly.getLockedPaths(), readOnly.getBotUserAgents());
+                    readOnly.getMethods(),
+                    ReadOnlyPaths.of(readOnly, environment),
+                    readOnly.getLockedPaths(),
+                    readOnly.getBotUserAgents());
             List<SessionLockDecider> deciders = new java.util.ArrayList<>();
             deciders.add(rules);
             customDeciders.orderedStream().forEach(deciders::add);

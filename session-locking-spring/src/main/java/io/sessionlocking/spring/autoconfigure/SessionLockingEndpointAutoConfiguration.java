@@ -2,6 +2,7 @@ package io.sessionlocking.spring.autoconfigure;
 
 import io.sessionlocking.core.LockStore;
 import io.sessionlocking.core.SessionLockProvider;
+import io.sessionlocking.spring.actuate.MaxmemoryPolicy;
 import io.sessionlocking.spring.actuate.SessionLockStatistics;
 import io.sessionlocking.spring.actuate.SessionLocksEndpoint;
 import io.sessionlocking.spring.actuate.SessionLocksHealthIndicator;
@@ -9,6 +10,7 @@ import io.sessionlocking.spring.web.SessionLockActivity;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -20,7 +22,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /** The {@code sessionlocks} Actuator endpoint and the lock backend's health indicator. */
-@AutoConfiguration(after = SessionLockingAutoConfiguration.class)
+@AutoConfiguration(after = {SessionLockingAutoConfiguration.class, SessionLockingDiagnosticsAutoConfiguration.class})
 @ConditionalOnBean({SessionLockProvider.class, SessionLockStatistics.class})
 public final class SessionLockingEndpointAutoConfiguration {
 
@@ -62,8 +64,12 @@ public final class SessionLockingEndpointAutoConfiguration {
         @Bean
         @ConditionalOnMissingBean(name = "sessionLocksHealthIndicator")
         SessionLocksHealthIndicator sessionLocksHealthIndicator(
-                SessionLockProvider provider, SessionLockStatistics statistics, LockStore store) {
-            return new SessionLocksHealthIndicator(provider, statistics, store.name());
+                SessionLockProvider provider,
+                SessionLockStatistics statistics,
+                LockStore store,
+                ObjectProvider<MaxmemoryPolicy> maxmemoryPolicy) {
+            return new SessionLocksHealthIndicator(
+                    provider, statistics, store.name(), maxmemoryPolicy.getIfAvailable(() -> MaxmemoryPolicy.UNKNOWN));
         }
     }
 }

@@ -12,12 +12,24 @@ import java.util.List;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
 /**
  * Configuration properties of session locking. Defaults are the core's ({@link LockSettings}); {@link
  * #toLockSettings()} is the one place where the properties become core settings.
+ *
+ * <p>An unknown key under {@code session-locking} (a misspelt {@code retry-dealy}) fails the start-up naming it,
+ * rather than being silently ignored. A value out of range fails it too, naming the property, the value as written
+ * and the allowed range.
+ *
+ * <p>Adding a property: a field with its javadoc (the IDE shows it) and a literal default (the configuration processor
+ * records only literals as the IDE's default value, so write {@code Duration.ofMillis(10)}, not a constant of another
+ * class; {@code SessionLockingPropertiesTests} keeps literals equal to the core's constants), a getter and setter, a
+ * row in {@code docs/configuration.md}, and for an enum its value hints in {@code
+ * META-INF/additional-spring-configuration-metadata.json}. {@code ConfigurationMetadataTests} fails until all of that
+ * is done.
  */
-@ConfigurationProperties("session-locking")
+@ConfigurationProperties(prefix = "session-locking", ignoreUnknownFields = false)
 public class SessionLockingProperties {
 
     /** Spryker's default list of crawler User-Agent fragments, matched case-insensitively. */
@@ -98,19 +110,19 @@ public class SessionLockingProperties {
     private @Nullable Backend backend;
 
     /** Pause between two attempts to take a held lock. */
-    private Duration retryDelay = LockSettings.DEFAULT_RETRY_DELAY;
+    private Duration retryDelay = Duration.ofMillis(10);
 
     /** How waiters space their attempts: 'fixed' (always the retry delay) or 'exponential' (with full jitter). */
-    private LockSettings.Backoff backoff = LockSettings.DEFAULT_BACKOFF;
+    private LockSettings.Backoff backoff = LockSettings.Backoff.FIXED;
 
-    /** Longest pause between two attempts with exponential backoff. */
-    private Duration maxRetryDelay = LockSettings.DEFAULT_MAX_RETRY_DELAY;
+    /** Longest pause between two attempts with exponential backoff; ignored with the fixed backoff. */
+    private Duration maxRetryDelay = Duration.ofMillis(200);
 
     /** Longest time a request may run; the lock TTL and the renewal limit derive from it. */
-    private Duration maxRequestTime = LockSettings.DEFAULT_MAX_REQUEST_TIME;
+    private Duration maxRequestTime = Duration.ofSeconds(30);
 
     /** Share of the max request time a request may wait for the lock, in (0, 1]. */
-    private double timeoutFraction = LockSettings.DEFAULT_TIMEOUT_FRACTION;
+    private double timeoutFraction = 0.8;
 
     /** Longest time a request waits for the lock. Overrides timeout-fraction when set. */
     private @Nullable Duration timeout;
@@ -143,13 +155,13 @@ public class SessionLockingProperties {
     private Duration retryAfter = Duration.ofSeconds(1);
 
     /** Requests of one session that may wait for its lock at once on one node; one more fails at once. */
-    private int maxWaitersPerSession = LockSettings.DEFAULT_MAX_WAITERS_PER_SESSION;
+    private int maxWaitersPerSession = 64;
 
     /** Longest time one lock command to the backend may take. */
-    private Duration commandTimeout = LockSettings.DEFAULT_COMMAND_TIMEOUT;
+    private Duration commandTimeout = Duration.ofSeconds(2);
 
     /** Prefix of lock keys, which are '<namespace>:lock:{<session id>}'. */
-    private String keyNamespace = LockSettings.DEFAULT_KEY_NAMESPACE;
+    private String keyNamespace = "spring:session";
 
     private final ReadOnly readOnly = new ReadOnly();
 
@@ -160,10 +172,16 @@ public class SessionLockingProperties {
         private Set<String> methods = new LinkedHashSet<>(List.of("HEAD", "OPTIONS", "TRACE"));
 
         /**
-         * Path patterns (PathPattern syntax) of requests served read-only. Actuator's default base path is included,
-         * so that an operator's look-up of a session never waits for, or holds, that session's lock.
+         * Path patterns (PathPattern syntax) of requests served read-only, in addition to Actuator's endpoints (see
+         * 'actuator').
          */
-        private List<String> paths = new ArrayList<>(List.of("/actuator/**"));
+        private List<String> paths = new ArrayList<>();
+
+        /**
+         * Whether requests to Actuator's endpoints (under management.endpoints.web.base-path) are served read-only, so
+         * that an operator's look-up of a session never waits for, or holds, that session's lock.
+         */
+        private boolean actuator = true;
 
         /** Path patterns of the only requests that lock; when set, requests on any other path are read-only. */
         private List<String> lockedPaths = new ArrayList<>();
@@ -187,6 +205,14 @@ public class SessionLockingProperties {
             this.paths = paths;
         }
 
+        public boolean isActuator() {
+            return actuator;
+        }
+
+        public void setActuator(boolean actuator) {
+            this.actuator = actuator;
+        }
+
         public List<String> getLockedPaths() {
             return lockedPaths;
         }
@@ -207,27 +233,50 @@ public class SessionLockingProperties {
     /**
      * The core settings these properties describe.
      *
-     * @throws InvalidLockSettingsException naming the property, the value and the allowed range
+     * @throws InvalidConfigurationPropertyValueException naming the property, with the allowed range as the reason;
+     *     Spring Boot's failure analysis adds the value as written and where it was set
      */
     public LockSettings toLockSettings() {
+        try {
+            requireHttpFailure(failureStatus, retryAfter);
+            return LockSettings.builder()
+                    .retryDelay(retryDelay)
+                    .backoff(backoff)
+                    .maxRetryDelay(maxRetryDelay)
+                    .maxRequestTime(maxRequestTime)
+                    .timeoutFraction(timeoutFraction)
+                    .timeout(timeout)
+                    .lockTtl(lockTtl)
+                    .maxWaitersPerSession(maxWaitersPerSession)
+                    .commandTimeout(commandTimeout)
+                    .keyNamespace(keyNamespace)
+                    .build();
+        } catch (InvalidLockSettingsException e) {
+            throw new InvalidConfigurationPropertyValueException(
+                    propertyName(e.setting()), e.value(), "allowed range is " + e.allowedRange());
+        }
+    }
+
+    private static void requireHttpFailure(int failureStatus, Duration retryAfter) {
         if (failureStatus < 400 || failureStatus > 599) {
             throw new InvalidLockSettingsException("failureStatus", String.valueOf(failureStatus), "[400, 599]");
         }
         if (retryAfter.isNegative()) {
-            throw new InvalidLockSettingsException("retryAfter", String.valueOf(retryAfter), "[PT0S, ...)");
+            throw new InvalidLockSettingsException("retryAfter", retryAfter.toMillis() + "ms", "0s or more");
         }
-        return LockSettings.builder()
-                .retryDelay(retryDelay)
-                .backoff(backoff)
-                .maxRetryDelay(maxRetryDelay)
-                .maxRequestTime(maxRequestTime)
-                .timeoutFraction(timeoutFraction)
-                .timeout(timeout)
-                .lockTtl(lockTtl)
-                .maxWaitersPerSession(maxWaitersPerSession)
-                .commandTimeout(commandTimeout)
-                .keyNamespace(keyNamespace)
-                .build();
+    }
+
+    /** The property of a core setting: {@code retryDelay} is {@code session-locking.retry-delay}. */
+    static String propertyName(String setting) {
+        StringBuilder name = new StringBuilder(SessionLockingAutoConfiguration.PREFIX).append('.');
+        for (char c : setting.toCharArray()) {
+            if (Character.isUpperCase(c)) {
+                name.append('-').append(Character.toLowerCase(c));
+            } else {
+                name.append(c);
+            }
+        }
+        return name.toString();
     }
 
     public boolean isEnabled() {

@@ -1,6 +1,12 @@
 package io.sessionlocking.spring.web;
 
-/** What a request does when its session's lock cannot be acquired. */
+import io.sessionlocking.core.LockCouldNotBeAcquiredException;
+
+/**
+ * What a request does when its session's lock cannot be acquired. A request over the waiter cap ({@link
+ * LockCouldNotBeAcquiredException.Reason#TOO_MANY_WAITERS}) always fails, whatever is configured: the cap exists to
+ * shed load at once, and serving it read-only or unlocked would hide dropped or racing changes behind a success.
+ */
 public enum OnTimeout {
 
     /** The request ends with an error status (503 by default), a {@code Retry-After} header and a problem body. */
@@ -10,5 +16,10 @@ public enum OnTimeout {
     READ_ONLY,
 
     /** The session is loaded and saved without the lock, as with no locking at all; counted and logged. */
-    PROCEED
+    PROCEED;
+
+    /** What a request that failed with {@code failure} does: this, except that a waiter over the cap fails. */
+    public OnTimeout forFailure(LockCouldNotBeAcquiredException failure) {
+        return failure.reason() == LockCouldNotBeAcquiredException.Reason.TOO_MANY_WAITERS ? FAIL : this;
+    }
 }

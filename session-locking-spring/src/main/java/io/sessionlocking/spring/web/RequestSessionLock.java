@@ -213,7 +213,7 @@ public final class RequestSessionLock {
                 state = State.FAILED;
                 failure = e;
             }
-            logger.warn(failureMessage(e, id, access));
+            policy.failureLog().failed(id, e, () -> failureMessage(e, id, access));
             return withoutLock(id, e, access);
         } catch (RuntimeException e) {
             synchronized (this) {
@@ -315,7 +315,7 @@ public final class RequestSessionLock {
     /** The {@link OnTimeout} outcome of a request that could not lock session {@code id}. */
     private <S extends Session> @Nullable S withoutLock(
             String id, LockCouldNotBeAcquiredException e, SessionAccess<S> access) {
-        return switch (policy.onTimeout()) {
+        return switch (policy.onTimeout().forFailure(e)) {
             case FAIL -> throw e;
             case READ_ONLY -> loadReadOnly(id, false, access);
             case PROCEED -> access.loadUnlocked(id);
@@ -521,7 +521,7 @@ public final class RequestSessionLock {
     // ---------------------------------------------------------------------------------------------------- logging
 
     private String failureMessage(LockCouldNotBeAcquiredException e, String id, SessionAccess<?> access) {
-        String outcome = switch (policy.onTimeout()) {
+        String outcome = switch (policy.onTimeout().forFailure(e)) {
             case FAIL -> "failing the request";
             case READ_ONLY -> "serving the session read-only";
             case PROCEED -> "proceeding without the lock";

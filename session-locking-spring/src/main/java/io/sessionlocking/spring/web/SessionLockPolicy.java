@@ -1,6 +1,7 @@
 package io.sessionlocking.spring.web;
 
 import java.util.Objects;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,6 +19,8 @@ public final class SessionLockPolicy {
     private final @Nullable SessionLockActivity activity;
     private final LockWaitObserver waitObserver;
     private final String nodeName;
+    // Shared by the application's requests: at most one WARN line per session per interval.
+    private final LockFailureLog failureLog = new LockFailureLog(LogFactory.getLog(RequestSessionLock.class));
 
     private SessionLockPolicy(Builder builder) {
         this.onTimeout = builder.onTimeout;
@@ -64,6 +67,11 @@ public final class SessionLockPolicy {
 
     public String nodeName() {
         return nodeName;
+    }
+
+    /** Where the requests' lock failures are logged, rate-limited. */
+    LockFailureLog failureLog() {
+        return failureLog;
     }
 
     /** Mutable builder; not thread-safe. */

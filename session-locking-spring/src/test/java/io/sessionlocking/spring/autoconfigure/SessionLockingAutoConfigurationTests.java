@@ -26,6 +26,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
@@ -206,23 +208,30 @@ class SessionLockingAutoConfigurationTests {
 
     static Stream<Arguments> invalidProperties() {
         return Stream.of(
-                Arguments.of(List.of("session-locking.retry-delay=0ms"), "retry-delay", "PT0S", "[PT0.001S, PT24S]"),
+                Arguments.of(List.of("session-locking.retry-delay=0ms"), "retry-delay", "0ms", "[1ms, 24h]"),
                 Arguments.of(List.of("session-locking.timeout-fraction=1.5"), "timeout-fraction", "1.5", "(0, 1]"),
+                Arguments.of(List.of("session-locking.max-request-time=0s"), "max-request-time", "0ms", "[1ms, 24h]"),
                 Arguments.of(
-                        List.of("session-locking.max-request-time=0s"),
-                        "max-request-time",
-                        "PT0S",
-                        "[PT0.001S, PT24H]"),
+                        List.of("session-locking.lock-ttl=5ms"),
+                        "lock-ttl",
+                        "5ms",
+                        "[10ms, 24h], at least the retry delay"),
                 Arguments.of(
-                        List.of("session-locking.lock-ttl=1ms", "session-locking.retry-delay=10ms"),
+                        List.of("session-locking.lock-ttl=5ms", "session-locking.retry-delay=20ms"),
                         "retry-delay",
-                        "PT0.01S",
-                        "[PT0.001S, PT0.001S]"),
+                        "20ms",
+                        "[1ms, 5ms], at most the lock TTL"),
+                Arguments.of(
+                        List.of("session-locking.max-request-time=5ms"),
+                        "max-request-time",
+                        "5ms",
+                        "[12500us, 24h], the timeout, timeout-fraction x max-request-time, must be at least the retry "
+                                + "delay"),
                 Arguments.of(
                         List.of("session-locking.timeout=60s", "session-locking.max-request-time=30s"),
                         "timeout",
-                        "PT1M",
-                        "[PT0.001S, PT30S]"),
+                        "1m",
+                        "[1ms, 30s], at most the max request time"),
                 Arguments.of(
                         List.of("session-locking.max-waiters-per-session=0"),
                         "max-waiters-per-session",
@@ -234,32 +243,84 @@ class SessionLockingAutoConfigurationTests {
                         "a b",
                         "1 to 128 printable ASCII characters without spaces, '{' or '}'"),
                 Arguments.of(List.of("session-locking.failure-status=200"), "failure-status", "200", "[400, 599]"),
+                Arguments.of(List.of("session-locking.command-timeout=0s"), "command-timeout", "0ms", "[1ms, 1m]"),
                 Arguments.of(
-                        List.of("session-locking.command-timeout=0s"), "command-timeout", "PT0S", "[PT0.001S, PT1M]"),
-                Arguments.of(
-                        List.of("session-locking.max-retry-delay=5ms", "session-locking.retry-delay=10ms"),
+                        List.of("session-locking.max-retry-delay=5ms", "session-locking.backoff=exponential"),
                         "max-retry-delay",
-                        "PT0.005S",
-                        "[PT0.01S, PT24H]"),
-                Arguments.of(List.of("session-locking.retry-after=-1s"), "retry-after", "PT-1S", "[PT0S, ...)"),
-                Arguments.of(List.of("session-locking.backend=foo"), "backend", "foo", "redis, redisson or memory"));
+                        "5ms",
+                        "[10ms, 24h], at least the retry delay"),
+                Arguments.of(List.of("session-locking.retry-after=-1s"), "retry-after", "-1000ms", "0s or more"));
     }
 
     @ParameterizedTest
     @MethodSource("invalidProperties")
-    void invalidPropertyFailsStartupWithAnExplanation(
+    void invalidPropertyFailsStartupNamingItsValueAndRange(
             List<String> properties, String property, String value, String range) {
         runner.withPropertyValues(properties.toArray(String[]::new)).run(context -> {
             assertThat(context).hasFailed();
-            FailureAnalysis analysis = new InvalidLockSettingsFailureAnalyzer().analyze(context.getStartupFailure());
-            assertThat(analysis).isNotNull();
-            assertThat(analysis.getDescription())
-                    .isEqualTo("Invalid value '" + value + "' for property 'session-locking." + property
-                            + "': allowed range is " + range + ".");
-            assertThat(analysis.getAction())
-                    .contains("session-locking." + property)
-                    .contains(range);
+            assertThat(context.getStartupFailure())
+                    .rootCause()
+                    .isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class, e -> {
+                        assertThat(e.getName()).isEqualTo("session-locking." + property);
+                        assertThat(e.getValue()).isEqualTo(value);
+                        assertThat(e.getReason()).isEqualTo("allowed range is " + range);
+                    });
         });
+    }
+
+    @Test
+    void anUnknownBackendFailsStartupNamingTheChoices() {
+        runner.withPropertyValues("session-locking.backend=foo").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure())
+                    .rootCause()
+                    .isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class, e -> {
+                        assertThat(e.getName()).isEqualTo("session-locking.backend");
+                        assertThat(e.getReason()).isEqualTo("allowed values are redis, redisson and memory");
+                    });
+        });
+    }
+
+    @Test
+    void aMisspeltPropertyFailsStartupNamingIt() {
+        runner.withPropertyValues("session-locking.retry-dealy=20ms").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure())
+                    .rootCause()
+                    .isInstanceOfSatisfying(
+                            UnboundConfigurationPropertiesException.class,
+                            e -> assertThat(e.getUnboundProperties())
+                                    .extracting(property -> property.getName().toString())
+                                    .containsExactly("session-locking.retry-dealy"));
+        });
+    }
+
+    @Test
+    void aMisspeltNestedPropertyFailsStartupToo() {
+        runner.withPropertyValues("session-locking.read-only.path=/assets/**")
+                .run(context -> assertThat(context.getStartupFailure())
+                        .rootCause()
+                        .isInstanceOf(UnboundConfigurationPropertiesException.class)
+                        .hasMessageContaining("session-locking.read-only.path"));
+    }
+
+    @Test
+    void invalidLockSettingsOfTheApplicationsOwnAreExplainedAsSuch() {
+        runner.withBean(
+                        LockSettings.class,
+                        () -> LockSettings.builder()
+                                .lockTtl(java.time.Duration.ofMillis(5))
+                                .build())
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    FailureAnalysis analysis =
+                            new InvalidLockSettingsFailureAnalyzer().analyze(context.getStartupFailure());
+                    assertThat(analysis).isNotNull();
+                    assertThat(analysis.getDescription())
+                            .isEqualTo("Invalid session lock setting 'lockTtl': 5ms is outside the allowed range "
+                                    + "[10ms, 24h], at least the retry delay.");
+                    assertThat(analysis.getAction()).contains("'session-locking.lock-ttl'");
+                });
     }
 
     @Test
@@ -345,7 +406,27 @@ class SessionLockingAutoConfigurationTests {
             assertThat(readOnlyReason(context, request("GET", "/static/x.css", null)))
                     .isEqualTo("path");
             assertThat(readOnlyReason(context, request("GET", "/cart/1", null))).isNull();
+            assertThat(readOnlyReason(context, request("GET", "/actuator/sessions", null)))
+                    .as("setting the list keeps Actuator read-only")
+                    .isEqualTo("path");
         });
+    }
+
+    @Test
+    void actuatorPathsFollowTheManagementBasePathAndCanBeLocked() {
+        runner.withPropertyValues("management.endpoints.web.base-path=/manage").run(context -> {
+            assertThat(readOnlyReason(context, request("GET", "/manage/sessions", null)))
+                    .isEqualTo("path");
+            assertThat(readOnlyReason(context, request("GET", "/actuator/sessions", null)))
+                    .isNull();
+        });
+        runner.withPropertyValues("session-locking.read-only.actuator=false")
+                .run(context -> assertThat(readOnlyReason(context, request("GET", "/actuator/sessions", null)))
+                        .isNull());
+        runner.withPropertyValues("management.endpoints.web.base-path=/")
+                .run(context -> assertThat(readOnlyReason(context, request("GET", "/cart", null)))
+                        .as("endpoints at the root must not make every request read-only")
+                        .isNull());
     }
 
     @Test

@@ -3,13 +3,13 @@ package io.sessionlocking.spring.autoconfigure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-import io.sessionlocking.core.InvalidLockSettingsException;
 import io.sessionlocking.core.LockSettings;
 import io.sessionlocking.spring.web.OnTimeout;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
 class SessionLockingPropertiesTests {
 
@@ -68,7 +68,8 @@ class SessionLockingPropertiesTests {
         SessionLockingProperties.ReadOnly readOnly = new SessionLockingProperties().getReadOnly();
 
         assertThat(readOnly.getMethods()).containsExactly("HEAD", "OPTIONS", "TRACE");
-        assertThat(readOnly.getPaths()).containsExactly("/actuator/**");
+        assertThat(readOnly.getPaths()).isEmpty();
+        assertThat(readOnly.isActuator()).isTrue();
         assertThat(readOnly.getLockedPaths()).isEmpty();
         assertThat(SessionLockingProperties.DEFAULT_BOT_USER_AGENTS)
                 .hasSize(25)
@@ -87,7 +88,7 @@ class SessionLockingPropertiesTests {
         SessionLockingProperties.ReadOnly second = new SessionLockingProperties().getReadOnly();
         assertThat(second.getMethods()).containsExactly("HEAD", "OPTIONS", "TRACE");
         assertThat(second.getBotUserAgents()).hasSize(25);
-        assertThat(second.getPaths()).containsExactly("/actuator/**");
+        assertThat(second.getPaths()).isEmpty();
     }
 
     @Test
@@ -123,13 +124,12 @@ class SessionLockingPropertiesTests {
         SessionLockingProperties properties = new SessionLockingProperties();
         properties.setFailureStatus(status);
 
-        assertThatExceptionOfType(InvalidLockSettingsException.class)
+        assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
                 .isThrownBy(properties::toLockSettings)
-                .withMessageContaining("failureStatus")
                 .satisfies(e -> {
-                    assertThat(e.setting()).isEqualTo("failureStatus");
-                    assertThat(e.value()).isEqualTo(String.valueOf(status));
-                    assertThat(e.allowedRange()).isEqualTo("[400, 599]");
+                    assertThat(e.getName()).isEqualTo("session-locking.failure-status");
+                    assertThat(e.getValue()).isEqualTo(String.valueOf(status));
+                    assertThat(e.getReason()).isEqualTo("allowed range is [400, 599]");
                 });
     }
 
@@ -147,8 +147,30 @@ class SessionLockingPropertiesTests {
         SessionLockingProperties properties = new SessionLockingProperties();
         properties.setRetryAfter(Duration.ofSeconds(-1));
 
-        assertThatExceptionOfType(InvalidLockSettingsException.class)
+        assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
                 .isThrownBy(properties::toLockSettings)
-                .satisfies(e -> assertThat(e.setting()).isEqualTo("retryAfter"));
+                .satisfies(e -> assertThat(e.getName()).isEqualTo("session-locking.retry-after"));
+    }
+
+    @Test
+    void aLockTtlBelowTheDefaultRetryDelayNamesTheLockTtl() {
+        SessionLockingProperties properties = new SessionLockingProperties();
+        properties.setLockTtl(Duration.ofMillis(5));
+
+        assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
+                .isThrownBy(properties::toLockSettings)
+                .satisfies(e -> {
+                    assertThat(e.getName()).isEqualTo("session-locking.lock-ttl");
+                    assertThat(e.getValue()).isEqualTo("5ms");
+                    assertThat(e.getReason()).isEqualTo("allowed range is [10ms, 24h], at least the retry delay");
+                });
+    }
+
+    @Test
+    void settingsMapOntoTheirProperties() {
+        assertThat(SessionLockingProperties.propertyName("retryDelay")).isEqualTo("session-locking.retry-delay");
+        assertThat(SessionLockingProperties.propertyName("maxWaitersPerSession"))
+                .isEqualTo("session-locking.max-waiters-per-session");
+        assertThat(SessionLockingProperties.propertyName("timeout")).isEqualTo("session-locking.timeout");
     }
 }

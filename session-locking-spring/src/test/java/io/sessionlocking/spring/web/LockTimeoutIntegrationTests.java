@@ -1,7 +1,9 @@
 package io.sessionlocking.spring.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.sessionlocking.core.SessionLockProvider;
 import io.sessionlocking.testsupport.redis.RedisExtension;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -52,6 +54,35 @@ class LockTimeoutIntegrationTests {
             assertThat(node.counter(cookie))
                     .as("only the lock holder's write counts")
                     .isEqualTo(1);
+        }
+    }
+
+    @Test
+    void readOnlyNeverHidesAWaiterCapRejectionBehindASuccess() throws Exception {
+        try (WebNode node = WebNode.start(
+                redis.node().port(),
+                Map.of(
+                        "session-locking.timeout", "10s",
+                        "session-locking.on-timeout", "read-only",
+                        "session-locking.max-waiters-per-session", "1"))) {
+            String cookie = node.newSession();
+            CompletableFuture<HttpResponse<String>> holder = holdLock(node, cookie);
+            CompletableFuture<HttpResponse<String>> waiter = node.client()
+                    .sendAsync(
+                            node.request("POST", "/increment?workMillis=0", cookie, WebNode.REQUEST_TIMEOUT),
+                            HttpResponse.BodyHandlers.ofString());
+            SessionLockProvider provider = node.context().getBean(SessionLockProvider.class);
+            await().atMost(Duration.ofSeconds(10)).until(() -> provider.waitingCount() == 1);
+
+            HttpResponse<String> overTheCap = node.send("POST", "/increment?workMillis=0", cookie);
+
+            assertThat(overTheCap.statusCode()).isEqualTo(503);
+            assertThat(overTheCap.body()).contains("\"reason\":\"too_many_waiters\"");
+            assertThat(holder.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+            assertThat(waiter.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+            assertThat(node.counter(cookie))
+                    .as("the holder and the waiter wrote; the rejected request did not pretend to")
+                    .isEqualTo(2);
         }
     }
 

@@ -134,6 +134,9 @@ class ObservabilityIntegrationTests {
             bodies.add(health);
             assertThat(JsonPath.<String>read(health, "$.components.sessionLocks.status"))
                     .isEqualTo("UP");
+            assertThat(JsonPath.<String>read(health, "$.components.sessionLocks.details.maxmemoryPolicy"))
+                    .isEqualTo("noeviction");
+            assertThat(health).doesNotContain("\"warning\"");
 
             assertThat(output.getAll())
                     .contains("Could not lock session " + SessionIds.mask(sessionId) + " for POST /increment: TIMEOUT")
@@ -181,7 +184,8 @@ class ObservabilityIntegrationTests {
     }
 
     @Test
-    void healthIsDownWhileTheBackendIsUnreachable() throws Exception {
+    void healthIsDownWhileTheBackendIsUnreachableWithOneLogLineNotAStackTracePerProbe(CapturedOutput output)
+            throws Exception {
         try (RedisNode own = RedisNode.start();
                 WebNode node =
                         WebNode.start(own.port(), observable(Map.of("session-locking.command-timeout", "300ms")))) {
@@ -195,12 +199,80 @@ class ObservabilityIntegrationTests {
                 assertThat(JsonPath.<String>read(health.body(), "$.components.sessionLocks.status"))
                         .isEqualTo("DOWN");
             });
+            for (int i = 0; i < 3; i++) {
+                node.send("GET", "/actuator/health/sessionLocks", null);
+            }
             own.restart();
             await().atMost(Duration.ofSeconds(30))
                     .untilAsserted(() -> assertThat(JsonPath.<String>read(
                                     node.send("GET", "/actuator/health", null).body(),
                                     "$.components.sessionLocks.status"))
                             .isEqualTo("UP"));
+        }
+        List<String> lines = output.getAll().lines().toList();
+        assertThat(lines.stream().filter(line -> line.matches(".*Session lock backend \\S+ is unavailable.*")))
+                .as("one WARN for the whole outage")
+                .hasSize(1)
+                .allSatisfy(line -> assertThat(line).contains("WARN"));
+        assertThat(lines).anySatisfy(line -> assertThat(line).contains("is available again"));
+    }
+
+    @Test
+    void healthAnswersWithinItsOwnTimeoutWhileRedisHangs() throws Exception {
+        try (RedisNode own = RedisNode.start();
+                WebNode node =
+                        WebNode.start(own.port(), observable(Map.of("session-locking.command-timeout", "10s")))) {
+            assertThat(JsonPath.<String>read(
+                            node.send("GET", "/actuator/health/sessionLocks", null)
+                                    .body(),
+                            "$.status"))
+                    .isEqualTo("UP");
+            own.pause();
+            try {
+                long start = System.nanoTime();
+                HttpResponse<String> health = node.send("GET", "/actuator/health/sessionLocks", null);
+                Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+                assertThat(took)
+                        .as("bounded by the indicator's 1 s, not the 10 s command timeout")
+                        .isLessThan(Duration.ofSeconds(6));
+                assertThat(health.statusCode()).isEqualTo(503);
+                // Whichever gives up first: the indicator's own 1 s, or the Redis client's timeout (1 s here).
+                assertThat(JsonPath.<String>read(health.body(), "$.details.error"))
+                        .satisfiesAnyOf(
+                                error -> assertThat(error).isEqualTo("no answer within 1000 ms"),
+                                error -> assertThat(error).contains("timed out"));
+            } finally {
+                own.resume();
+            }
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(JsonPath.<String>read(
+                                    node.send("GET", "/actuator/health/sessionLocks", null)
+                                            .body(),
+                                    "$.status"))
+                            .isEqualTo("UP"));
+        }
+    }
+
+    @Test
+    void anEvictingMaxmemoryPolicyIsWarnedAtStartupAndInTheHealthDetails(CapturedOutput output) throws Exception {
+        try (RedisNode own = RedisNode.start()) {
+            own.command("CONFIG", "SET", "maxmemory-policy", "volatile-lru");
+            try (WebNode node = WebNode.start(own.port(), observable(Map.of()))) {
+                await().atMost(Duration.ofSeconds(20))
+                        .untilAsserted(() -> assertThat(output.getAll())
+                                .contains("WARN")
+                                .contains("Redis maxmemory-policy is volatile-lru: when Redis reaches maxmemory it "
+                                        + "evicts keys that have a TTL"));
+                String health =
+                        node.send("GET", "/actuator/health/sessionLocks", null).body();
+
+                assertThat(JsonPath.<String>read(health, "$.status")).isEqualTo("UP");
+                assertThat(JsonPath.<String>read(health, "$.details.maxmemoryPolicy"))
+                        .isEqualTo("volatile-lru");
+                assertThat(JsonPath.<String>read(health, "$.details.warning"))
+                        .contains("set maxmemory-policy noeviction");
+            }
         }
     }
 

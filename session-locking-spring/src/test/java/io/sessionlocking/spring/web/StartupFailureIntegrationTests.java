@@ -28,4 +28,26 @@ class StartupFailureIntegrationTests {
                 .contains("1.5")
                 .contains("(0, 1]");
     }
+
+    @Test
+    void aLockTtlBelowTheRetryDelayNamesTheLockTtlAndEchoesTheValueAsWritten(CapturedOutput output) {
+        assertThatThrownBy(() -> WebNode.start(redis.node().port(), Map.of("session-locking.lock-ttl", "5ms")))
+                .isInstanceOf(Exception.class);
+        assertThat(output.getOut() + output.getErr())
+                .contains("APPLICATION FAILED TO START")
+                .contains("Invalid value '5ms' for configuration property 'session-locking.lock-ttl'")
+                .contains("allowed range is [10ms, 24h], at least the retry delay")
+                .doesNotContain("retry-delay'")
+                .doesNotContain("PT0");
+    }
+
+    @Test
+    void aMisspeltPropertyStopsStartupNamingIt(CapturedOutput output) {
+        assertThatThrownBy(() -> WebNode.start(redis.node().port(), Map.of("session-locking.retry-dealy", "20ms")))
+                .isInstanceOf(Exception.class);
+        assertThat(output.getOut() + output.getErr())
+                .contains("APPLICATION FAILED TO START")
+                .contains("session-locking.retry-dealy")
+                .contains("were left unbound");
+    }
 }
