@@ -199,16 +199,18 @@ public abstract class AbstractRegenerationGuardContractTests {
         RegenerationGuard<String> guard = guard(node(), settings);
         RegenerationGuard<String> other = guard(node(), settings);
         byte[] key = newKey();
+        CountDownLatch running = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         Readers slow = Readers.start(
                         1,
                         i -> () -> guard.get(key, Duration.ofMinutes(1), () -> {
+                            running.countDown();
                             assertThat(release.await(BOUND.toMillis(), TimeUnit.MILLISECONDS))
                                     .isTrue();
                             return "late";
                         }))
                 .go();
-        await().atMost(BOUND).until(() -> other.getIfFresh(key) == null && holdsLock(other, key));
+        assertThat(running.await(BOUND.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
 
         long started = System.nanoTime();
         assertThatThrownBy(() -> other.get(key, Duration.ofMinutes(1), () -> "never"))
