@@ -58,7 +58,9 @@ public final class RegenerationGuards implements AutoCloseable {
                 inFlight,
                 new Flights(),
                 new AtomicInteger());
-        return new RegenerationGuard<>(context, Objects.requireNonNull(codec, "codec"));
+        RegenerationGuard<V> guard = new RegenerationGuard<>(context, Objects.requireNonNull(codec, "codec"));
+        listener.onGuardCreated(name);
+        return guard;
     }
 
     /** The loaders running on this node now, longest-running first. */

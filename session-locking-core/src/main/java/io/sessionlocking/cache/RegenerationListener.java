@@ -11,6 +11,9 @@ public interface RegenerationListener {
 
     RegenerationListener NONE = new RegenerationListener() {};
 
+    /** A guard for the cache {@code cache} was made; e.g. to register its gauges. */
+    default void onGuardCreated(String cache) {}
+
     /** A caller got a value without waiting: fresh, or stale while someone regenerates it. */
     default void onHit(String cache, Hit hit) {}
 

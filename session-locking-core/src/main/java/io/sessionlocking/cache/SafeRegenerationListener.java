@@ -36,6 +36,11 @@ final class SafeRegenerationListener implements RegenerationListener {
     }
 
     @Override
+    public void onGuardCreated(String cache) {
+        notifyAll(listener -> listener.onGuardCreated(cache));
+    }
+
+    @Override
     public void onHit(String cache, Hit hit) {
         notifyAll(listener -> listener.onHit(cache, hit));
     }

@@ -13,8 +13,8 @@ import java.util.function.IntFunction;
  */
 public final class Readers {
 
-    /** One reader's outcome. */
-    public record Result(String value, Throwable error, Duration took) {
+    /** One reader's outcome; {@code finishedNanos} is its {@link System#nanoTime()} when the call returned. */
+    public record Result(String value, Throwable error, Duration took, long finishedNanos) {
         public boolean failed() {
             return error != null;
         }
@@ -77,12 +77,15 @@ public final class Readers {
             gate.await();
             long started = System.nanoTime();
             try {
-                result = new Result(call.call(), null, Duration.ofNanos(System.nanoTime() - started));
+                String value = call.call();
+                long finished = System.nanoTime();
+                result = new Result(value, null, Duration.ofNanos(finished - started), finished);
             } catch (Throwable t) {
-                result = new Result(null, t, Duration.ofNanos(System.nanoTime() - started));
+                long finished = System.nanoTime();
+                result = new Result(null, t, Duration.ofNanos(finished - started), finished);
             }
         } catch (InterruptedException e) {
-            result = new Result(null, e, Duration.ZERO);
+            result = new Result(null, e, Duration.ZERO, System.nanoTime());
         }
         synchronized (results) {
             results.add(result);
