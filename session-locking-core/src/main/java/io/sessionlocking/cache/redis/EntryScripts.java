@@ -18,11 +18,19 @@ final class EntryScripts {
             + "local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000) ";
 
     /**
+     * A key of another type under an entry's name (a plain {@code RedisCache} string written before the guard was on)
+     * is an old copy in a format the guard cannot serve: it is deleted, so the entry reads as missing.
+     */
+    private static final String FORMAT = "local kind = redis.call('TYPE', KEYS[1])['ok'] "
+            + "if kind ~= 'hash' and kind ~= 'none' then redis.call('DEL', KEYS[1]) end ";
+
+    /**
      * Read-or-lock: decides from the entry and takes the lock in one step, so two callers can never both see a miss
      * and both lock. KEYS[1] entry; ARGV token, lock TTL ms, XFetch factor, awaited generation, may lock (1/0).
      * Replies {state, value or false, delta ms, generation}, state 1..8 in the order of {@code EntryStore.State}.
      */
     static final String READ = NOW
+            + FORMAT
             + "local key = KEYS[1] "
             + "local h = redis.call('HMGET', key, 'v', 'f', 's', 'e', 'd', 't', 'u', 'g', 'x') "
             + "local value = h[1] "
@@ -90,6 +98,7 @@ final class EntryScripts {
 
     /** Stores unless a fresh value is present, which it returns; false (nil) when stored. */
     static final String PUT_IF_ABSENT = NOW
+            + FORMAT
             + STORE
             + "local h = redis.call('HMGET', KEYS[1], 'v', 'f') "
             + "if h[1] then local fresh = tonumber(h[2]) if fresh < 0 or now < fresh then return h[1] end end "
@@ -117,6 +126,7 @@ final class EntryScripts {
 
     /** Soft purge: the value goes stale now and its stale windows (ARGV SWR ms, SIE ms) start now. */
     static final String MARK_STALE = NOW
+            + FORMAT
             + "local key = KEYS[1] "
             + "local h = redis.call('HMGET', key, 'v', 'e', 't', 'u') "
             + "if not h[1] then return 0 end "

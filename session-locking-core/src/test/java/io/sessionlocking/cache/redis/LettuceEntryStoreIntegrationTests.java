@@ -100,6 +100,19 @@ class LettuceEntryStoreIntegrationTests extends AbstractRegenerationGuardContrac
     }
 
     @Test
+    void aPlainStringLeftByRedisCacheBeforeTheGuardWasOnReadsAsMissingAndIsReplaced() {
+        RegenerationGuard<String> guard = guard(node(), settings().build());
+        byte[] key = newKey();
+        String name = new String(key, StandardCharsets.UTF_8);
+        redis.node().command("SET", name, "old format");
+
+        assertThat(guard.getIfFresh(key)).isNull();
+        redis.node().command("SET", name, "old format");
+        assertThat(guard.get(key, Duration.ofMinutes(1), () -> "new format")).isEqualTo("new format");
+        assertThat(redis.node().command("TYPE", name)).isEqualTo("hash");
+    }
+
+    @Test
     void scriptsSurviveAFlushedScriptCache() {
         RegenerationGuard<String> guard = guard(node(), settings().build());
         byte[] key = newKey();
