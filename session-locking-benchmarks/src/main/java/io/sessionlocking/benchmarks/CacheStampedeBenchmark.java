@@ -45,8 +45,11 @@ public final class CacheStampedeBenchmark {
             long redisRequestsPerRound,
             int errors) {}
 
-    /** The report: rows and the two headline figures. */
-    record Report(List<Row> rows, int stampedeRegenerations, double staleP99Millis) {}
+    /** How soon one waiter on the other node learns that the value landed, and what that costs Redis. */
+    record WakeUp(String name, Samples.Sorted lag, double redisRequestsPerWait) {}
+
+    /** The report: rows, wake-up rows and the two headline figures. */
+    record Report(List<Row> rows, List<WakeUp> wakeUps, int stampedeRegenerations, double staleP99Millis) {}
 
     private CacheStampedeBenchmark() {}
 
@@ -98,8 +101,60 @@ public final class CacheStampedeBenchmark {
                     true,
                     progress);
             rows.add(stale);
-            return new Report(rows, notified.maxRegenerations(), stale.latency().percentile(99) / 1e6);
+            int wakeRounds = rounds * 6;
+            List<WakeUp> wakeUps = List.of(
+                    wakeUp(redis, wakeRounds, "fill notification + 100 ms poll (default)", s -> s, 100),
+                    wakeUp(redis, wakeRounds, "polling alone every 100 ms", UnwatchedEntryStore::new, 100),
+                    wakeUp(redis, wakeRounds, "polling alone every 10 ms", UnwatchedEntryStore::new, 10));
+            return new Report(
+                    rows, wakeUps, notified.maxRegenerations(), stale.latency().percentile(99) / 1e6);
         }
+    }
+
+    /**
+     * One reader per node, so that no storm of woken threads hides the notification: node 0 loads for 100 to 150
+     * ms, node 1 starts waiting once that load runs; the lag is node 1's answer minus the end of the load.
+     */
+    private static WakeUp wakeUp(
+            RedisNode redis, int rounds, String name, Function<EntryStore, EntryStore> wrap, long pollMillis)
+            throws Exception {
+        RegenerationSettings settings = RegenerationSettings.builder()
+                .pollInterval(Duration.ofMillis(pollMillis))
+                .build();
+        Samples lags = new Samples();
+        long requests = 0;
+        try (LettuceEntryStores.Managed first = LettuceEntryStores.connect(RedisURI.create(redis.uri()));
+                LettuceEntryStores.Managed second = LettuceEntryStores.connect(RedisURI.create(redis.uri()));
+                RegenerationGuards firstNode =
+                        RegenerationGuards.builder(wrap.apply(first.store())).build();
+                RegenerationGuards secondNode =
+                        RegenerationGuards.builder(wrap.apply(second.store())).build()) {
+            RegenerationGuard<String> loading = firstNode.guard("reports", settings, ValueCodec.utf8());
+            RegenerationGuard<String> waiting = secondNode.guard("reports", settings, ValueCodec.utf8());
+            for (int round = 0; round < rounds; round++) {
+                redis.flushAll();
+                long before = requests(redis);
+                java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(1);
+                long[] loadEnd = new long[1];
+                long loadMillis =
+                        100 + java.util.concurrent.ThreadLocalRandom.current().nextLong(51);
+                Thread loader = new Thread(() -> loading.get(KEY, Duration.ofMinutes(10), () -> {
+                    running.countDown();
+                    Thread.sleep(loadMillis);
+                    loadEnd[0] = System.nanoTime();
+                    return "report";
+                }));
+                loader.start();
+                running.await();
+                waiting.get(KEY, Duration.ofMinutes(10), () -> "never");
+                long answered = System.nanoTime();
+                loader.join();
+                lags.add(Math.max(0, answered - loadEnd[0]));
+                // The waiter's reads, the fill and the loader's first read.
+                requests += requests(redis) - before;
+            }
+        }
+        return new WakeUp(name, Samples.merge(List.of(lags)), (double) requests / rounds);
     }
 
     /** No guard: every reader that misses computes and sets, as the Magento and eviction seeds describe. */
@@ -264,6 +319,20 @@ public final class CacheStampedeBenchmark {
                     lags(row.otherNodeLag(), true),
                     row.redisRequestsPerRound(),
                     row.errors()));
+        }
+        out.append("\n#### Wake-up of one waiter on the other node (no thread storm): its answer after the value ")
+                .append("landed\n\n");
+        out.append("| waiters learn by | p50 ms | p99 ms | max ms | Redis requests per regeneration |\n");
+        out.append("|---|--:|--:|--:|--:|\n");
+        for (WakeUp wakeUp : report.wakeUps()) {
+            out.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %.2f | %.2f | %.2f | %.1f |%n",
+                    wakeUp.name(),
+                    wakeUp.lag().percentile(50) / 1e6,
+                    wakeUp.lag().percentile(99) / 1e6,
+                    wakeUp.lag().max() / 1e6,
+                    wakeUp.redisRequestsPerWait()));
         }
         return out.toString();
     }
