@@ -3,7 +3,6 @@ package io.sessionlocking.cache;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.function.Consumer;
 
 /** The flights of one guard, by key. Thread-safe. */
 final class Flights {
@@ -31,7 +30,10 @@ final class Flights {
 
     private final ConcurrentMap<Key, Flight> flights = new ConcurrentHashMap<>();
 
-    /** The key's flight, created if there is none. */
+    /**
+     * The key's flight, created if there is none. Invariant: one flight per key at a time (putIfAbsent), so exactly
+     * one caller per key and JVM leads, i.e. reads Redis or loads; everyone else waits on it.
+     */
     Joined join(byte[] key) {
         Flight created = new Flight();
         Flight existing = flights.putIfAbsent(new Key(key), created);
@@ -53,9 +55,5 @@ final class Flights {
         if (flight != null) {
             flight.signal();
         }
-    }
-
-    void forEach(Consumer<Flight> action) {
-        flights.values().forEach(action);
     }
 }

@@ -40,16 +40,16 @@ final class Waiter<V> {
     V await(byte[] key, Duration ttl, Loader<? extends V> loader, Read first, long startedNanos, Takeover<V> takeover) {
         long deadline = startedNanos + context.settings().waitTimeout().toNanos();
         Flights.Joined joined = context.flights().join(key);
+        Polled polled;
         context.waiting().incrementAndGet();
         try {
             if (!joined.leader()) {
                 return land(follow(joined.flight(), deadline), first.value(), startedNanos);
             }
-            Polled polled = poll(key, ttl, loader, first, joined.flight(), deadline);
-            if (polled.takeover != null) {
-                return takeover.load(key, polled.token, polled.takeover, joined.flight());
+            polled = poll(key, ttl, loader, first, joined.flight(), deadline);
+            if (polled.takeover == null) {
+                return land(polled.landing, first.value(), startedNanos);
             }
-            return land(polled.landing, first.value(), startedNanos);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             RegenerationException error = context.error(Reason.INTERRUPTED, "interrupted while waiting", e);
@@ -58,6 +58,8 @@ final class Waiter<V> {
         } finally {
             context.waiting().decrementAndGet();
         }
+        // The lock holder died or gave up: this caller holds the lock now and loads, no longer a waiter.
+        return takeover.load(key, polled.token, polled.takeover, joined.flight());
     }
 
     /** Waits for a flight of this node alone (Redis is failing), up to the wait timeout. */

@@ -209,11 +209,6 @@ public final class InMemoryEntryStore implements EntryStore {
         return "memory";
     }
 
-    /** Number of entries, expired ones included until next touched. */
-    public synchronized int size() {
-        return entries.size();
-    }
-
     private @Nullable Entry live(byte[] key, long now) {
         Key k = new Key(key);
         Entry entry = entries.get(k);

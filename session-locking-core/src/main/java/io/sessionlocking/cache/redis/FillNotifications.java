@@ -77,11 +77,6 @@ final class FillNotifications implements AutoCloseable {
         });
     }
 
-    /** Number of keys watched now. */
-    int watchedKeys() {
-        return watchers.size();
-    }
-
     private void dispatch(byte[] key) {
         Set<Runnable> listeners = watchers.get(new Key(key));
         if (listeners != null) {

@@ -73,6 +73,14 @@ class CacheStampedeIntegrationTests {
         Readers readers =
                 Readers.start(200, i -> () -> nodes.get(i % 2).report("daily")).go();
         await().atMost(BOUND).until(() -> waiting(first) + waiting(second) == 199);
+        List<CacheRegenerationsEndpoint.Running> running = new java.util.ArrayList<>();
+        running.addAll(endpoint(first).report().inFlight());
+        running.addAll(endpoint(second).report().inFlight());
+        assertThat(running).singleElement().satisfies(r -> {
+            assertThat(r.cache()).isEqualTo("reports");
+            assertThat(r.key()).isEqualTo("reports::daily");
+            assertThat(r.trigger()).isEqualTo("miss");
+        });
         long released = System.nanoTime();
         release.countDown();
         List<Readers.Result> results = readers.await(BOUND);
@@ -184,9 +192,12 @@ class CacheStampedeIntegrationTests {
                 .sum();
     }
 
-    @SuppressWarnings("unchecked")
+    private static CacheRegenerationsEndpoint endpoint(ConfigurableApplicationContext context) {
+        return context.getBean(CacheRegenerationsEndpoint.class);
+    }
+
     private static long endpointRegenerations(ConfigurableApplicationContext context) {
-        var report = context.getBean(CacheRegenerationsEndpoint.class).report();
+        var report = endpoint(context).report();
         var reports = report.caches().get("reports");
         return reports == null ? 0 : (Long) reports.get("regenerations");
     }
