@@ -3,6 +3,7 @@ package io.sessionlocking.example;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sessionlocking.spring.autoconfigure.SessionLockingProperties;
+import io.sessionlocking.spring.cache.CacheRegenerationProperties;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
@@ -61,13 +62,18 @@ class ConfigurationDocsTests {
     void everyDocumentedDefaultIsTheRealOne() throws IOException {
         List<String> lines = Files.readAllLines(DOCS.resolve("configuration.md"));
         BeanWrapper defaults = new BeanWrapperImpl(new SessionLockingProperties());
+        BeanWrapper cacheDefaults = new BeanWrapperImpl(new CacheRegenerationProperties());
+        String cachePrefix = CacheRegenerationProperties.PREFIX + ".";
         for (String property : metadataProperties()) {
             String row = lines.stream()
                     .filter(line -> line.startsWith("| `" + property + "` |"))
                     .findFirst()
                     .orElseThrow(() -> new AssertionError("docs/configuration.md has no table row for " + property));
             String documented = row.split("\\|")[3].strip();
-            Object value = defaults.getPropertyValue(camelCase(property.substring("session-locking.".length())));
+            // The cache guard's properties are a class of their own under session-locking.cache.
+            Object value = property.startsWith(cachePrefix)
+                    ? cacheDefaults.getPropertyValue(camelCase(property.substring(cachePrefix.length())))
+                    : defaults.getPropertyValue(camelCase(property.substring("session-locking.".length())));
             String expected = describeDefault(value);
             if (expected != null) {
                 assertThat(documented).as("documented default of %s", property).contains(expected);
@@ -167,6 +173,10 @@ class ConfigurationDocsTests {
                 .orElseGet(SessionLockingProperties::new);
         // Throws, naming the property, when a value is out of range.
         bound.toLockSettings();
+        Binder.get(environment)
+                .bind(CacheRegenerationProperties.PREFIX, CacheRegenerationProperties.class)
+                .orElseGet(CacheRegenerationProperties::new)
+                .toSettings();
     }
 
     /** How the page writes a default, or {@code null} when it is described in words (unset, a long list). */
