@@ -67,12 +67,19 @@ import org.springframework.session.data.redis.config.annotation.SpringSessionRed
 @Import(SpringHttpSessionConfiguration.class)
 public final class LockingRedisSessionAutoConfiguration {
 
-    /** The lock fields of the session hashes; a bean of its own so that the meters can name it without a cycle. */
+    /**
+     * The lock fields of the session hashes, with their hand-off announcements; a bean of its own so that the meters
+     * can name it without a cycle. Closed with the context (its pub/sub connection).
+     */
     @Bean
     LockStore sessionLockStore(
             @SpringSessionRedisConnectionFactory ObjectProvider<RedisConnectionFactory> sessionConnectionFactory,
-            ObjectProvider<RedisConnectionFactory> connectionFactory) {
-        return LockingRedisSessions.lockStore(sessionConnectionFactory.getIfAvailable(connectionFactory::getObject));
+            ObjectProvider<RedisConnectionFactory> connectionFactory,
+            ObjectProvider<LockSettings> settings,
+            SessionLockingProperties properties) {
+        return LockingRedisSessions.lockStore(
+                sessionConnectionFactory.getIfAvailable(connectionFactory::getObject),
+                settings.getIfAvailable(properties::toLockSettings));
     }
 
     @Bean

@@ -66,6 +66,7 @@ import org.springframework.session.UuidSessionIdGenerator;
 public class LockingRedisSessionRepository implements SessionRepository<LockingRedisSession>, SessionLockingRepository {
 
     private final SessionHashCommands commands;
+    private final SessionHashLockStore store;
     private final SessionHashCodec codec;
     private final SessionLockProvider provider;
     private final String keyPrefix;
@@ -91,6 +92,7 @@ public class LockingRedisSessionRepository implements SessionRepository<LockingR
             SessionHashCodec codec,
             String namespace) {
         this.commands = Objects.requireNonNull(commands, "commands");
+        this.store = Objects.requireNonNull(store, "store");
         this.codec = Objects.requireNonNull(codec, "codec");
         this.provider = Objects.requireNonNull(provider, "provider");
         this.keyPrefix = sessionKeyPrefix(namespace);
@@ -230,7 +232,8 @@ public class LockingRedisSessionRepository implements SessionRepository<LockingR
         Duration ttl = provider.settings().lockTtl();
         long expireAt = session.expireAtMillis();
         SessionHashCommands.LockAction action = lockAction(release);
-        FencedWrite write = (key, owner) -> commands.save(key, owner, action, ttl, expireAt, set, delete);
+        Duration longestWait = store.longestWait();
+        FencedWrite write = (key, owner) -> commands.save(key, owner, action, ttl, longestWait, expireAt, set, delete);
         long reply = release
                 ? Objects.requireNonNullElse(lock.releaseWith(write, r -> r == SessionHashCommands.WRITTEN), 0L)
                 : lock.fenced(write, r -> r != SessionHashCommands.NOT_OWNER);
@@ -289,6 +292,7 @@ public class LockingRedisSessionRepository implements SessionRepository<LockingR
                 null,
                 SessionHashCommands.LockAction.KEEP,
                 provider.settings().lockTtl(),
+                Duration.ZERO,
                 session.expireAtMillis(),
                 set,
                 delete);

@@ -1,5 +1,6 @@
 package io.sessionlocking.spring.redis;
 
+import io.sessionlocking.core.HandOffs;
 import io.sessionlocking.core.LockClock;
 import io.sessionlocking.core.LockSettings;
 import io.sessionlocking.core.LockStore;
@@ -14,7 +15,7 @@ import org.springframework.data.redis.serializer.RedisSerializer;
  * lock layout: the engine's key of a session is the session's own hash key. One instance per application.
  *
  * <pre>{@code
- * LockStore store = LockingRedisSessions.lockStore(connectionFactory);
+ * LockStore store = LockingRedisSessions.lockStore(connectionFactory, LockSettings.defaults());
  * LockingRedisSessions sessions = LockingRedisSessions.create(store, serializer, "spring:session",
  *         LockSettings.defaults(), SessionLockListener.NONE);
  * SessionRepository<?> repository = sessions.repository();
@@ -35,10 +36,15 @@ public final class LockingRedisSessions {
 
     /**
      * The lock fields of the session hashes on {@code connectionFactory}, as a lock store (named {@value
-     * SessionHashLockStore#NAME}). Build the repository with {@link #create} on it.
+     * SessionHashLockStore#NAME}), with hand-off announcements on a pub/sub connection when the factory is Lettuce's
+     * and {@code settings} wake waiters by notification. Close it to close that connection. Build the repository with
+     * {@link #create} on it, with the same settings.
      */
-    public static LockStore lockStore(RedisConnectionFactory connectionFactory) {
-        return new SessionHashLockStore(new SessionHashCommands(connectionFactory));
+    public static LockStore lockStore(RedisConnectionFactory connectionFactory, LockSettings settings) {
+        HandOffs handOffs = settings.wakeUp() == LockSettings.WakeUp.NOTIFY
+                ? ConnectionFactoryHandOffs.of(connectionFactory)
+                : null;
+        return new SessionHashLockStore(new SessionHashCommands(connectionFactory), settings, handOffs);
     }
 
     /**

@@ -49,7 +49,9 @@ final class SessionHashCodec {
 
     private void put(Map<String, @Nullable Object> values, byte[] field, byte[] value) {
         String name = new String(field, StandardCharsets.UTF_8);
-        if (!name.startsWith(SessionHashScripts.LOCK_FIELD_PREFIX)) {
+        // The lock field and the queue fields are the lock's, not session data.
+        if (!name.startsWith(SessionHashScripts.LOCK_FIELD_PREFIX)
+                && !name.startsWith(SessionHashScripts.QUEUE_FIELD_PREFIX)) {
             values.put(name, serializer.deserialize(value));
         }
     }

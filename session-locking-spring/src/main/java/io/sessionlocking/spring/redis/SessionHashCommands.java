@@ -63,23 +63,41 @@ final class SessionHashCommands {
         return template.<byte[], byte[]>opsForHash().entries(utf8(key));
     }
 
-    /** {@link SessionHashScripts#LOCK_AND_LOAD}: null when no session, else the reply (see there). */
-    @Nullable
-    List<Object> lockAndLoad(String key, String ownerValue, Duration ttl, boolean load) {
-        return run(SessionHashScripts.LOCK_AND_LOAD, key, utf8(ownerValue), millis(ttl), load ? ONE : ZERO);
+    /** The {@link SessionHashScripts#LOCK_AND_LOAD} modes. */
+    enum Mode {
+        POLL("poll"),
+        QUEUE("queue"),
+        QUEUED("queued");
+
+        private final byte[] argument;
+
+        Mode(String argument) {
+            this.argument = utf8(argument);
+        }
     }
 
+    /** {@link SessionHashScripts#LOCK_AND_LOAD}: null when no session, else the reply (see there). */
+    @Nullable
+    List<Object> lockAndLoad(String key, String ownerValue, Duration ttl, boolean load, Mode mode) {
+        return run(
+                SessionHashScripts.LOCK_AND_LOAD, key, utf8(ownerValue), millis(ttl), load ? ONE : ZERO, mode.argument);
+    }
+
+    /** {@link SessionHashScripts#SAVE}; {@code ownerValue} null for an unfenced write. */
     /** {@link SessionHashScripts#SAVE}; {@code ownerValue} null for an unfenced write. */
     long save(
             String key,
             @Nullable String ownerValue,
             LockAction action,
             Duration ttl,
+            Duration longestWait,
             long expireAtMillis,
             Map<String, byte[]> set,
             List<String> delete) {
         return status(run(
-                SessionHashScripts.SAVE, key, writeArguments(ownerValue, action, ttl, expireAtMillis, set, delete)));
+                SessionHashScripts.SAVE,
+                key,
+                writeArguments(ownerValue, action, ttl, longestWait, expireAtMillis, set, delete)));
     }
 
     /** {@link SessionHashScripts#CREATE}; {@code ownerValue} null to create the session without a lock field. */
@@ -93,7 +111,7 @@ final class SessionHashCommands {
         return status(run(
                 SessionHashScripts.CREATE,
                 key,
-                writeArguments(ownerValue, action, ttl, expireAtMillis, fields, List.of())));
+                writeArguments(ownerValue, action, ttl, Duration.ZERO, expireAtMillis, fields, List.of())));
     }
 
     /** {@link SessionHashScripts#DELETE_IF_OWNED}; {@code ownerValue} null to delete whoever holds the lock. */
@@ -101,20 +119,6 @@ final class SessionHashCommands {
         return status(run(SessionHashScripts.DELETE_IF_OWNED, key, ownerValue == null ? EMPTY : utf8(ownerValue)));
     }
 
-    boolean releaseLock(String key, String ownerValue) {
-        return status(run(SessionHashScripts.LOCK_OPERATION, key, utf8(ownerValue), utf8("release"), ZERO)) == 1;
-    }
-
-    boolean extendLock(String key, String ownerValue, Duration ttl) {
-        return status(run(SessionHashScripts.LOCK_OPERATION, key, utf8(ownerValue), utf8("extend"), millis(ttl))) == 1;
-    }
-
-    boolean lockHeld(String key, String ownerValue) {
-        return status(run(SessionHashScripts.LOCK_OPERATION, key, utf8(ownerValue), utf8("held"), ZERO)) == 1;
-    }
-
-    /** {@link SessionHashScripts#DESCRIBE}: {@code {ownerValue, ttlLeftMs}} or null. */
-    @Nullable
     List<Object> describeLock(String key) {
         return run(SessionHashScripts.DESCRIBE, key);
     }
@@ -129,18 +133,48 @@ final class SessionHashCommands {
         return Boolean.TRUE.equals(template.delete(utf8(key)));
     }
 
+    /** Releases the lock, handing it to the oldest queued waiter (for {@code ttl}) if there is one. */
+    boolean releaseLock(String key, String ownerValue, Duration ttl, Duration longestWait) {
+        return lockOperation(key, ownerValue, "release", ttl, longestWait) == 1;
+    }
+
+    /** A queued waiter gives up: its queue entry goes, and a lock handed to it meanwhile is released on. */
+    void leaveQueue(String key, String ownerValue, Duration ttl, Duration longestWait) {
+        lockOperation(key, ownerValue, "leave", ttl, longestWait);
+    }
+
+    boolean extendLock(String key, String ownerValue, Duration ttl) {
+        return lockOperation(key, ownerValue, "extend", ttl, Duration.ZERO) == 1;
+    }
+
+    boolean lockHeld(String key, String ownerValue) {
+        return lockOperation(key, ownerValue, "held", Duration.ZERO, Duration.ZERO) == 1;
+    }
+
+    private long lockOperation(String key, String ownerValue, String operation, Duration ttl, Duration longestWait) {
+        return status(run(
+                SessionHashScripts.LOCK_OPERATION,
+                key,
+                utf8(ownerValue),
+                utf8(operation),
+                millis(ttl),
+                millis(longestWait)));
+    }
+
     private static byte[][] writeArguments(
             @Nullable String ownerValue,
             LockAction action,
             Duration ttl,
+            Duration longestWait,
             long expireAtMillis,
             Map<String, byte[]> set,
             List<String> delete) {
-        List<byte[]> arguments = new ArrayList<>(5 + 2 * set.size() + delete.size());
+        List<byte[]> arguments = new ArrayList<>(6 + 2 * set.size() + delete.size());
         arguments.add(ownerValue == null ? EMPTY : utf8(ownerValue));
         arguments.add(action.argument);
         arguments.add(millis(ttl));
         arguments.add(expiry(expireAtMillis));
+        arguments.add(millis(longestWait));
         arguments.add(utf8(Integer.toString(set.size())));
         set.forEach((field, value) -> {
             arguments.add(utf8(field));

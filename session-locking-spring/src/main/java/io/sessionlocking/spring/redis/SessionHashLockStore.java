@@ -1,7 +1,9 @@
 package io.sessionlocking.spring.redis;
 
 import io.sessionlocking.core.AttemptOutcome;
+import io.sessionlocking.core.HandOffs;
 import io.sessionlocking.core.LockAttempt;
+import io.sessionlocking.core.LockSettings;
 import io.sessionlocking.core.LockStore;
 import io.sessionlocking.core.LockStoreException;
 import java.time.Duration;
@@ -12,25 +14,30 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DataAccessException;
 
 /**
- * The lock of the fused repository as a {@link LockStore}: the lock field inside each session's hash (see {@link
- * SessionHashScripts}), so that the engine's handles extend, release, check and describe it. The key is the session's
- * own key. {@link #tryAcquire} takes the lock of an existing session only (it never creates a session); the
- * repository's attempts ({@link #lockAndLoad}) also return the session in the same round trip.
+ * The lock of the fused repository as a {@link LockStore}: the lock field inside each session's hash, with the queue
+ * of other nodes' waiters next to it (see {@link SessionHashScripts}), so that the engine's handles extend, release,
+ * check and describe it, and its waiters are handed the lock by releases. The key is the session's own key. {@link
+ * #tryAcquire} takes the lock of an existing session only (it never creates a session); the repository's attempts
+ * ({@link #lockAndLoad}) also return the session in the same round trip.
  *
  * <p>Every call is one script on one key, bounded by the Redis client's command timeout (the {@code timeout}
  * arguments cannot shorten a call of Spring Data Redis's blocking API); a Redis failure is a {@link
- * LockStoreException}. When an attempt fails after it may have reached Redis, a release for its owner value is sent
- * behind it (on Lettuce's shared connection it runs after the attempt), so that a late success does not keep the lock
- * past its TTL. Thread-safe.
+ * LockStoreException}. When an attempt fails after it may have reached Redis, a leave for its owner value is sent
+ * behind it (on Lettuce's shared connection it runs after the attempt), so that a late success or queue entry does not
+ * outlive the attempt. Thread-safe.
  */
-final class SessionHashLockStore implements LockStore {
+final class SessionHashLockStore implements LockStore, AutoCloseable {
 
     static final String NAME = "redis-session";
 
     private final SessionHashCommands commands;
+    private final LockSettings settings;
+    private final @Nullable HandOffs handOffs;
 
-    SessionHashLockStore(SessionHashCommands commands) {
+    SessionHashLockStore(SessionHashCommands commands, LockSettings settings, @Nullable HandOffs handOffs) {
         this.commands = Objects.requireNonNull(commands, "commands");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.handOffs = handOffs;
     }
 
     SessionHashCommands commands() {
@@ -39,50 +46,87 @@ final class SessionHashLockStore implements LockStore {
 
     /** An attempt that takes the lock of the session at its key and returns the session's fields with it. */
     LockAttempt<List<Object>> lockAndLoad() {
-        return (key, ownerValue, ttl, timeout, queued) -> {
-            List<Object> reply = attempt(() -> commands.lockAndLoad(key, ownerValue, ttl, true), key, ownerValue);
-            return outcome(reply, reply);
+        return new LockAttempt<>() {
+            @Override
+            public AttemptOutcome<List<Object>> attempt(
+                    String key, String ownerValue, Duration ttl, Duration timeout, boolean queued) {
+                List<Object> reply = attemptOnce(
+                        () -> commands.lockAndLoad(key, ownerValue, ttl, true, mode(queued)), key, ownerValue);
+                return outcome(reply, reply);
+            }
+
+            @Override
+            public void leave(String key, String ownerValue, Duration timeout) {
+                leaveQueue(key, ownerValue, settings.lockTtl(), timeout);
+            }
         };
     }
 
     @Override
     public boolean tryAcquire(String key, String token, Duration ttl, Duration timeout) {
-        List<Object> reply = attempt(() -> commands.lockAndLoad(key, token, ttl, false), key, token);
+        List<Object> reply = attemptOnce(
+                () -> commands.lockAndLoad(key, token, ttl, false, SessionHashCommands.Mode.POLL), key, token);
         return outcome(reply, Boolean.TRUE) instanceof AttemptOutcome.Acquired<Boolean>;
+    }
+
+    @Override
+    public AttemptOutcome<Boolean> acquireOrQueue(
+            String key, String token, Duration ttl, Duration timeout, boolean queued) {
+        List<Object> reply = attemptOnce(() -> commands.lockAndLoad(key, token, ttl, false, mode(queued)), key, token);
+        return outcome(reply, Boolean.TRUE);
+    }
+
+    private SessionHashCommands.Mode mode(boolean queued) {
+        if (handOffs == null || settings.wakeUp() == LockSettings.WakeUp.POLL) {
+            return SessionHashCommands.Mode.POLL;
+        }
+        return queued ? SessionHashCommands.Mode.QUEUED : SessionHashCommands.Mode.QUEUE;
     }
 
     private static <T> AttemptOutcome<T> outcome(@Nullable List<Object> reply, T acquired) {
         if (isNil(reply)) {
             return AttemptOutcome.absent();
         }
-        if (((Number) reply.get(0)).longValue() == 1) {
+        long status = ((Number) reply.get(0)).longValue();
+        if (status == 1) {
             return AttemptOutcome.acquired(acquired);
         }
         Duration left = Duration.ofMillis(((Number) reply.get(1)).longValue());
-        return AttemptOutcome.held(new StoredLock(SessionHashCommands.string(reply.get(2)), left));
+        StoredLock holder = new StoredLock(SessionHashCommands.string(reply.get(2)), left);
+        return status == 2 ? AttemptOutcome.queued(holder) : AttemptOutcome.held(holder);
     }
 
-    private @Nullable List<Object> attempt(Supplier<@Nullable List<Object>> call, String key, String ownerValue) {
+    private @Nullable List<Object> attemptOnce(Supplier<@Nullable List<Object>> call, String key, String ownerValue) {
         try {
             return call.get();
         } catch (DataAccessException | IllegalStateException e) {
-            abandon(key, ownerValue);
+            leaveQueue(key, ownerValue, settings.lockTtl(), settings.commandTimeout());
             throw new LockStoreException("Redis failed to lock a session: " + e.getMessage(), e);
         }
     }
 
-    /** Releases behind an attempt whose outcome is unknown; best effort, the TTL bounds it otherwise. */
-    private void abandon(String key, String ownerValue) {
+    /** A script's {@code false}: Redis sends nil, which a multi-bulk reply type may hand over as {@code [null]}. */
+    private static boolean isNil(@Nullable List<Object> reply) {
+        return reply == null || reply.isEmpty() || reply.get(0) == null;
+    }
+
+    @Override
+    public void leaveQueue(String key, String token, Duration ttl, Duration timeout) {
         try {
-            commands.releaseLock(key, ownerValue);
+            commands.leaveQueue(key, token, ttl, longestWait());
         } catch (RuntimeException ignored) {
-            // Redis is failing: the attempt most likely never ran either.
+            // Redis is failing: the entry is dropped by the next release once its wait is over.
         }
     }
 
     @Override
     public boolean release(String key, String token, Duration ttl, Duration timeout) {
-        return call(() -> commands.releaseLock(key, token));
+        return call(() -> commands.releaseLock(key, token, ttl, longestWait()));
+    }
+
+    /** How long a queue entry may be waiting still: the acquisition timeout, and one command's time on top. */
+    Duration longestWait() {
+        return settings.timeout().plus(settings.commandTimeout());
     }
 
     @Override
@@ -105,14 +149,21 @@ final class SessionHashLockStore implements LockStore {
                         Duration.ofMillis(((Number) reply.get(1)).longValue()));
     }
 
-    /** A script's {@code false}: Redis sends nil, which a multi-bulk reply type may hand over as {@code [null]}. */
-    private static boolean isNil(@Nullable List<Object> reply) {
-        return reply == null || reply.isEmpty() || reply.get(0) == null;
+    @Override
+    public @Nullable HandOffs handOffs() {
+        return handOffs;
     }
 
     @Override
     public String name() {
         return NAME;
+    }
+
+    @Override
+    public void close() {
+        if (handOffs != null) {
+            handOffs.close();
+        }
     }
 
     private static <T> T call(Supplier<T> command) {

@@ -15,11 +15,19 @@ import org.springframework.data.redis.core.script.RedisScript;
  * owner value is the holder's random token and description. Expiry is the Redis server's clock ({@code TIME}); an
  * expiry of 0 marks a lock released by its owner, which keeps its owner value so that the owner's late write still
  * lands while nobody else has taken the lock since. Invariant: a hash holds at most one such field.
+ *
+ * <p>Waiters of other nodes queue in the same hash, one field each, {@code sessionLockQueue:<queuedAtMillis>:<owner>}
+ * (empty value). A release with waiters queued hands the lock to the oldest one that is still within its wait (older
+ * entries are dropped), and publishes its owner value on the channel named like the session's key, so that its node
+ * wakes it at once.
  */
 final class SessionHashScripts {
 
     /** Prefix of the lock field. */
     static final String LOCK_FIELD_PREFIX = "sessionLock:";
+
+    /** Prefix of the queue fields; the lock field's prefix is a prefix of it, and both are skipped as data. */
+    static final String QUEUE_FIELD_PREFIX = "sessionLockQueue:";
 
     /**
      * {@code readLock(names)}: the server's time in ms, and the lock field among the hash's field {@code names} with
@@ -43,6 +51,35 @@ final class SessionHashScripts {
             + "  redis.call('hset', KEYS[1], 'sessionLock:' .. string.format('%d', expiry) .. ':' .. owner, '') "
             + "end ";
 
+    /**
+     * {@code queueEntry(names, owner)}: the queue field of {@code owner}, or nil. {@code handOff(names, current, now,
+     * ttl, maxWait)}: gives the lock to the oldest queued owner queued less than {@code maxWait} ms ago (dropping
+     * older entries), publishes its owner value on the key's channel, and answers true; false when nobody waits.
+     */
+    private static final String QUEUE = "local function queueEntry(names, owner) "
+            + "  for i = 1, #names do "
+            + "    if string.match(names[i], '^sessionLockQueue:%d+:(.*)$') == owner then return names[i] end "
+            + "  end "
+            + "  return nil "
+            + "end "
+            + "local function handOff(names, current, now, ttl, maxWait) "
+            + "  local best, bestAt "
+            + "  for i = 1, #names do "
+            + "    local at = string.match(names[i], '^sessionLockQueue:(%d+):') "
+            + "    if at then "
+            + "      at = tonumber(at) "
+            + "      if at + maxWait < now then redis.call('hdel', KEYS[1], names[i]) "
+            + "      elseif not bestAt or at < bestAt then best, bestAt = names[i], at end "
+            + "    end "
+            + "  end "
+            + "  if not best then return false end "
+            + "  local nextOwner = string.match(best, '^sessionLockQueue:%d+:(.*)$') "
+            + "  redis.call('hdel', KEYS[1], best) "
+            + "  setLock(current, now + ttl, nextOwner) "
+            + "  redis.call('publish', KEYS[1], nextOwner) "
+            + "  return true "
+            + "end ";
+
     /** {@code expireAt(i)}: sets the key's expiry to ARGV[i] (epoch ms), or removes it for '-1'. */
     private static final String EXPIRE = "local function expireAt(i) "
             + "  if ARGV[i] == '-1' then redis.call('persist', KEYS[1]) "
@@ -51,20 +88,28 @@ final class SessionHashScripts {
 
     /**
      * Lock and load: takes the lock of an existing session for owner ARGV[1] with TTL ARGV[2] ms if it is free,
-     * expired or already that owner's. Replies {@code false} when there is no session (nothing is created), {@code {1,
-     * field, value, ...}} when taken (every field of the hash when ARGV[3] is '1', else just {1}), and {@code {0,
-     * ttlLeftMs, holderOwnerValue}} when someone else holds it.
+     * expired or already that owner's (handed over to it). ARGV[3] '1' to return the session's fields, ARGV[4] the mode:
+     * 'poll' (never queue), 'queue' or 'queued' (queue behind the holder, once). Replies {@code false} when there is no
+     * session (nothing is created), {@code {1, field, value, ...}} when taken (every field of the hash when ARGV[3] is
+     * '1', else just {1}), {@code {0, ttlLeftMs, holderOwnerValue}} when someone else holds it, {@code {2, ttlLeftMs,
+     * holderOwnerValue}} when queued behind it.
      */
     static final RedisScript<List> LOCK_AND_LOAD = RedisScript.of(
-            READ_LOCK + WRITE_LOCK
+            READ_LOCK + WRITE_LOCK + QUEUE
                     + "local fields = redis.call('hgetall', KEYS[1]) "
                     + "if #fields == 0 then return false end "
                     + "local names = {} "
                     + "for i = 1, #fields, 2 do names[#names + 1] = fields[i] end "
                     + "local now, current, expires, owner = readLock(names) "
                     + "if current and owner ~= ARGV[1] and expires and expires > now then "
-                    + "  return {0, expires - now, owner} "
+                    + "  if ARGV[4] == 'poll' then return {0, expires - now, owner} end "
+                    + "  if not queueEntry(names, ARGV[1]) then "
+                    + "    redis.call('hset', KEYS[1], 'sessionLockQueue:' .. string.format('%d', now) .. ':' .. ARGV[1], '') "
+                    + "  end "
+                    + "  return {2, expires - now, owner} "
                     + "end "
+                    + "local mine = queueEntry(names, ARGV[1]) "
+                    + "if mine then redis.call('hdel', KEYS[1], mine) end "
                     + "setLock(current, now + tonumber(ARGV[2]), ARGV[1]) "
                     + "if ARGV[3] ~= '1' then return {1} end "
                     + "local reply = {1} "
@@ -74,28 +119,31 @@ final class SessionHashScripts {
 
     /**
      * Fenced delta save. ARGV[1] owner value ('' for an unfenced write, which leaves the lock alone), ARGV[2] 'keep'
-     * or 'release', ARGV[3] lock TTL ms, ARGV[4] key expiry (epoch ms, '-1' for none), ARGV[5] n, then n field/value
-     * pairs to set, then fields to delete. A fenced write lands only while the lock field carries ARGV[1] (held,
-     * expired but not taken, or released by that owner); 'keep' moves a held lock's expiry to now + TTL, 'release'
-     * marks it released; a released lock is never taken again by a late write. Replies 1 written, 0 no such session,
-     * -1 lock not the owner's; in the last two cases nothing is written.
+     * or 'release', ARGV[3] lock TTL ms, ARGV[4] key expiry (epoch ms, '-1' for none), ARGV[5] longest wait ms (how
+     * long a queued waiter may still be waiting), ARGV[6] n, then n field/value pairs to set, then fields to delete. A
+     * fenced write lands only while the lock field carries ARGV[1] (held, expired but not taken, or released by that
+     * owner); 'keep' moves a held lock's expiry to now + TTL, 'release' hands it to the oldest queued waiter or marks it
+     * released; a released lock is never taken again by a late write. Replies 1 written, 0 no such session, -1 lock not
+     * the owner's; in the last two cases nothing is written.
      */
     static final RedisScript<Long> SAVE = RedisScript.of(
-            READ_LOCK + WRITE_LOCK + EXPIRE
+            READ_LOCK + WRITE_LOCK + QUEUE + EXPIRE
                     + "local names = redis.call('hkeys', KEYS[1]) "
                     + "if #names == 0 then return 0 end "
                     + "if ARGV[1] ~= '' then "
                     + "  local now, current, expires, owner = readLock(names) "
                     + "  if owner ~= ARGV[1] then return -1 end "
                     + "  if ARGV[2] == 'release' then "
-                    + "    if expires ~= 0 then setLock(current, 0, owner) end "
+                    + "    if expires ~= 0 and not handOff(names, current, now, tonumber(ARGV[3]), tonumber(ARGV[5])) then "
+                    + "      setLock(current, 0, owner) "
+                    + "    end "
                     + "  elseif expires ~= 0 then "
                     + "    setLock(current, now + tonumber(ARGV[3]), owner) "
                     + "  end "
                     + "end "
-                    + "local n = tonumber(ARGV[5]) "
-                    + "if n > 0 then redis.call('hset', KEYS[1], unpack(ARGV, 6, 5 + 2 * n)) end "
-                    + "if #ARGV > 5 + 2 * n then redis.call('hdel', KEYS[1], unpack(ARGV, 6 + 2 * n, #ARGV)) end "
+                    + "local n = tonumber(ARGV[6]) "
+                    + "if n > 0 then redis.call('hset', KEYS[1], unpack(ARGV, 7, 6 + 2 * n)) end "
+                    + "if #ARGV > 6 + 2 * n then redis.call('hdel', KEYS[1], unpack(ARGV, 7 + 2 * n, #ARGV)) end "
                     + "expireAt(4) "
                     + "return 1",
             Long.class);
@@ -108,8 +156,8 @@ final class SessionHashScripts {
     static final RedisScript<Long> CREATE = RedisScript.of(
             EXPIRE
                     + "if redis.call('exists', KEYS[1]) == 1 then return -2 end "
-                    + "local n = tonumber(ARGV[5]) "
-                    + "redis.call('hset', KEYS[1], unpack(ARGV, 6, 5 + 2 * n)) "
+                    + "local n = tonumber(ARGV[6]) "
+                    + "redis.call('hset', KEYS[1], unpack(ARGV, 7, 6 + 2 * n)) "
                     + "if ARGV[1] ~= '' then "
                     + "  local expiry = 0 "
                     + "  if ARGV[2] ~= 'release' then "
@@ -123,8 +171,8 @@ final class SessionHashScripts {
             Long.class);
 
     /**
-     * Deletes the session (and its lock with it) if its lock carries owner ARGV[1], or whoever holds it for ''.
-     * Replies 1 deleted, 0 no such session, -1 lock not the owner's (nothing deleted).
+     * Deletes the session (and its lock and queue with it) if its lock carries owner ARGV[1], or whoever holds it for
+     * ''. Replies 1 deleted, 0 no such session, -1 lock not the owner's (nothing deleted).
      */
     static final RedisScript<Long> DELETE_IF_OWNED = RedisScript.of(
             READ_LOCK
@@ -139,21 +187,32 @@ final class SessionHashScripts {
             Long.class);
 
     /**
-     * Owner-checked lock operations without session data: ARGV[1] owner value, ARGV[2] the operation: 'release'
-     * (marks the lock released; 1 if it was the owner's and not released yet), 'extend' (expiry to now + ARGV[3] ms;
-     * 1 if the owner's and not released), 'held' (1 if the owner's and not expired). Replies 0 otherwise.
+     * Owner-checked lock operations without session data: ARGV[1] owner value, ARGV[2] the operation, ARGV[3] TTL ms,
+     * ARGV[4] longest wait ms. 'release': hands the lock to the oldest queued waiter, or marks it released (1 if it
+     * was the owner's and not released yet). 'extend': expiry to now + TTL (1 if the owner's and not released).
+     * 'held': 1 if the owner's and not expired. 'leave': a queued waiter gives up; its entry is removed, and if the lock
+     * was handed to it meanwhile, it is released as by 'release' (1). Replies 0 otherwise.
      */
     static final RedisScript<Long> LOCK_OPERATION = RedisScript.of(
-            READ_LOCK + WRITE_LOCK
+            READ_LOCK + WRITE_LOCK + QUEUE
                     + "local names = redis.call('hkeys', KEYS[1]) "
                     + "if #names == 0 then return 0 end "
                     + "local now, current, expires, owner = readLock(names) "
+                    + "if ARGV[2] == 'leave' then "
+                    + "  local mine = queueEntry(names, ARGV[1]) "
+                    + "  if mine then redis.call('hdel', KEYS[1], mine) return 0 end "
+                    + "end "
                     + "if owner ~= ARGV[1] then return 0 end "
                     + "if ARGV[2] == 'held' then "
                     + "  if expires > now then return 1 end return 0 "
                     + "end "
                     + "if expires == 0 then return 0 end "
-                    + "if ARGV[2] == 'release' then setLock(current, 0, owner) return 1 end "
+                    + "if ARGV[2] == 'release' or ARGV[2] == 'leave' then "
+                    + "  if not handOff(names, current, now, tonumber(ARGV[3]), tonumber(ARGV[4])) then "
+                    + "    setLock(current, 0, owner) "
+                    + "  end "
+                    + "  return 1 "
+                    + "end "
                     + "setLock(current, now + tonumber(ARGV[3]), owner) "
                     + "return 1",
             Long.class);

@@ -50,7 +50,11 @@ class FusedSessions implements AutoCloseable {
         RedisSerializer<Object> serializer =
                 new JdkSerializationRedisSerializer(getClass().getClassLoader());
         sessions = LockingRedisSessions.create(
-                LockingRedisSessions.lockStore(connectionFactory), serializer, "spring:session", settings, listener);
+                LockingRedisSessions.lockStore(connectionFactory, settings),
+                serializer,
+                "spring:session",
+                settings,
+                listener);
         repository = sessions.repository();
         RedisTemplate<String, Object> template = new RedisTemplate<>();
         template.setConnectionFactory(connectionFactory);
