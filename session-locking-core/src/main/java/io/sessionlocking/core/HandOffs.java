@@ -1,7 +1,5 @@
 package io.sessionlocking.core;
 
-import java.util.function.BiConsumer;
-
 /**
  * A backend's announcements that a lock was handed to a waiting owner: the release of a lock whose queue is not empty
  * makes the queue's first owner the holder and publishes its owner value on the lock's channel, so that its waiter
@@ -18,11 +16,17 @@ public interface HandOffs extends AutoCloseable {
     /** {@link Watch#period()} while the lock's channel is not subscribed (not yet, or the connection dropped). */
     long NOT_SUBSCRIBED = -1;
 
-    /** Adds a receiver of every announcement: the lock's key and the owner value it was handed to. */
-    void listen(BiConsumer<String, String> listener);
+    /** Adds a receiver of every announcement, and of every moment when announcements may have been lost. */
+    void listen(Listener listener);
 
     /** Interest in the announcements of the lock at {@code key} until the returned watch is closed; subscribes if needed. */
     Watch watch(String key);
+
+    /**
+     * The current {@link Watch#period() period} of the lock's channel, without taking an interest in it: a waiter reads
+     * it before its first attempt, so that queueing on a channel subscribed already needs no poll.
+     */
+    long period(String key);
 
     /** A short name for logs and the endpoint, e.g. {@code redis-pubsub}. */
     String name();
@@ -30,6 +34,19 @@ public interface HandOffs extends AutoCloseable {
     /** Stops listening and closes the subscription connection. */
     @Override
     void close();
+
+    /** Receives announcements; called on the client's I/O thread, so it must be quick and must not block. */
+    interface Listener {
+
+        /** The lock at {@code key} was handed to {@code ownerValue}. */
+        void handedOver(String key, String ownerValue);
+
+        /**
+         * Announcements on the channel of {@code key} may have been lost (its subscription ended: a dropped
+         * connection): waiters should check now, and poll until a new period begins.
+         */
+        void mayHaveMissed(String key);
+    }
 
     /** One caller's interest in one lock's announcements. */
     interface Watch extends AutoCloseable {

@@ -99,7 +99,17 @@ public final class SpinLockProvider implements SessionLockProvider {
         this.handOffs = announced;
         this.notify = announced != null;
         if (announced != null) {
-            announced.listen(waiters::handOver);
+            announced.listen(new HandOffs.Listener() {
+                @Override
+                public void handedOver(String key, String ownerValue) {
+                    waiters.handOver(key, ownerValue);
+                }
+
+                @Override
+                public void mayHaveMissed(String key) {
+                    waiters.wakeFirst(key); // it sees the period change and polls until a new one begins
+                }
+            });
         }
     }
 
@@ -180,7 +190,9 @@ public final class SpinLockProvider implements SessionLockProvider {
                     long callTimeout = Math.min(
                             commandTimeoutNanos, Math.max(deadline - clock.nanoTime(), MIN_CALL_TIMEOUT_NANOS));
                     // Read before the attempt is sent: a period that began later may have missed its announcement.
-                    long period = watch != null ? watch.period() : HandOffs.NOT_SUBSCRIBED;
+                    long period = watch != null
+                            ? watch.period()
+                            : handOffs != null ? handOffs.period(key) : HandOffs.NOT_SUBSCRIBED;
                     try {
                         AttemptOutcome<T> outcome =
                                 attempt.attempt(key, ownerValue, ttl, Duration.ofNanos(callTimeout), queued);
@@ -200,8 +212,9 @@ public final class SpinLockProvider implements SessionLockProvider {
                             }
                             queued = true;
                             if (watch == null && handOffs != null) {
+                                // A channel subscribed before the attempt was sent (the period read above) keeps its
+                                // period; one subscribed only now starts a new one, and the waiter polls once more.
                                 watch = handOffs.watch(key);
-                                queuedPeriod = HandOffs.NOT_SUBSCRIBED; // subscribed after queueing: poll once more
                             }
                         } else {
                             lastHolder = ((AttemptOutcome.Held<T>) outcome).holder();

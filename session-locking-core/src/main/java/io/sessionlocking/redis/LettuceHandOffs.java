@@ -20,7 +20,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BiConsumer;
 
 /**
  * {@link HandOffs} on one Lettuce pub/sub connection: a lock's channel (named like its key) is subscribed while this
@@ -46,7 +45,7 @@ public final class LettuceHandOffs implements HandOffs {
 
     private final AbstractRedisClient client;
     private final StatefulRedisPubSubConnection<String, String> connection;
-    private final List<BiConsumer<String, String>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final ConcurrentHashMap<String, Channel> channels = new ConcurrentHashMap<>();
     private final AtomicLong periods = new AtomicLong();
     private final ScheduledExecutorService sweeper;
@@ -66,8 +65,8 @@ public final class LettuceHandOffs implements HandOffs {
         connection.addListener(new RedisPubSubAdapter<>() {
             @Override
             public void message(String channel, String ownerValue) {
-                for (BiConsumer<String, String> listener : listeners) {
-                    listener.accept(channel, ownerValue);
+                for (Listener listener : listeners) {
+                    listener.handedOver(channel, ownerValue);
                 }
             }
 
@@ -84,6 +83,7 @@ public final class LettuceHandOffs implements HandOffs {
                 Channel entry = channels.get(channel);
                 if (entry != null) {
                     entry.period = NOT_SUBSCRIBED;
+                    missed(channel);
                 }
             }
         });
@@ -91,7 +91,10 @@ public final class LettuceHandOffs implements HandOffs {
             @Override
             public void onRedisDisconnected(RedisChannelHandler<?, ?> handler) {
                 if (handler == connection) {
-                    channels.values().forEach(entry -> entry.period = NOT_SUBSCRIBED);
+                    channels.forEach((channel, entry) -> {
+                        entry.period = NOT_SUBSCRIBED;
+                        missed(channel);
+                    });
                 }
             }
         };
@@ -121,8 +124,14 @@ public final class LettuceHandOffs implements HandOffs {
     }
 
     @Override
-    public void listen(BiConsumer<String, String> listener) {
+    public void listen(Listener listener) {
         listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    private void missed(String channel) {
+        for (Listener listener : listeners) {
+            listener.mayHaveMissed(channel);
+        }
     }
 
     @Override
@@ -136,6 +145,12 @@ public final class LettuceHandOffs implements HandOffs {
             return channel;
         });
         return new ChannelWatch(key, entry);
+    }
+
+    @Override
+    public long period(String key) {
+        Channel entry = channels.get(key);
+        return entry != null ? entry.period : NOT_SUBSCRIBED;
     }
 
     private void subscribe(String channel) {

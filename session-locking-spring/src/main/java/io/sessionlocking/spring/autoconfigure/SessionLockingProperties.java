@@ -118,6 +118,13 @@ public class SessionLockingProperties {
     /** Longest pause between two attempts with exponential backoff; ignored with the fixed backoff. */
     private Duration maxRetryDelay = Duration.ofMillis(200);
 
+    /**
+     * How a waiter learns that the lock was released: 'notify' (waiters of other nodes queue in Redis, a release hands
+     * the lock to the first of them and announces it; they poll only while an announcement may have been missed) or
+     * 'poll' (waiters poll by the backoff, Spryker's spin lock).
+     */
+    private LockSettings.WakeUp wakeUp = LockSettings.WakeUp.NOTIFY;
+
     /** Longest time a request may run; the lock TTL and the renewal limit derive from it. */
     private Duration maxRequestTime = Duration.ofSeconds(30);
 
@@ -242,6 +249,7 @@ public class SessionLockingProperties {
             return LockSettings.builder()
                     .retryDelay(retryDelay)
                     .backoff(backoff)
+                    .wakeUp(wakeUp)
                     .maxRetryDelay(maxRetryDelay)
                     .maxRequestTime(maxRequestTime)
                     .timeoutFraction(timeoutFraction)
@@ -333,6 +341,14 @@ public class SessionLockingProperties {
 
     public void setRetryDelay(Duration retryDelay) {
         this.retryDelay = retryDelay;
+    }
+
+    public LockSettings.WakeUp getWakeUp() {
+        return wakeUp;
+    }
+
+    public void setWakeUp(LockSettings.WakeUp wakeUp) {
+        this.wakeUp = wakeUp;
     }
 
     public LockSettings.Backoff getBackoff() {
