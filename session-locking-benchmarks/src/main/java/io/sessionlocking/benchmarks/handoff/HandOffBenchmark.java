@@ -123,17 +123,12 @@ public final class HandOffBenchmark {
             }
             HandOffRun run =
                     new HandOffRun(contenders, options.criticalSection().toNanos());
-            long before = serverCalls(redis);
             HandOffRun.Measured measured =
-                    run.run(options.warmup().toNanos(), options.window().toNanos());
-            // Calls of the warm-up and wind-down are in this delta too: scale it to the measured window's share.
-            long calls = serverCalls(redis) - before;
-            double windowShare = options.window().toNanos()
-                    / (double) (options.window().toNanos() + options.warmup().toNanos());
+                    run.run(options.warmup().toNanos(), options.window().toNanos(), () -> serverCalls(redis));
             Row row = new Row(
                     variant,
                     measured,
-                    Math.round(calls * windowShare),
+                    measured.serverCalls(),
                     1e9 / options.criticalSection().toNanos());
             progress.printf(
                     Locale.ROOT,

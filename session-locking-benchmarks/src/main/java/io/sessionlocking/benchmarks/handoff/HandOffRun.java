@@ -23,6 +23,7 @@ final class HandOffRun {
             long[] handOffNanos,
             int[] perContender,
             long commandsSent,
+            long serverCalls,
             int overlaps) {
 
         double percentileMillis(double quantile) {
@@ -56,7 +57,11 @@ final class HandOffRun {
         this.criticalNanos = criticalNanos;
     }
 
-    Measured run(long warmupNanos, long windowNanos) throws InterruptedException {
+    /**
+     * @param serverCalls reads the calls the server has run so far; read when the window opens and when it closes
+     */
+    Measured run(long warmupNanos, long windowNanos, java.util.function.LongSupplier serverCalls)
+            throws InterruptedException {
         int k = contenders.size();
         int[] counts = new int[k];
         List<List<Long>> handOffs = new ArrayList<>();
@@ -75,6 +80,7 @@ final class HandOffRun {
         LockSupport.parkNanos(warmupNanos);
         long[] sentBefore =
                 contenders.stream().mapToLong(Contender::commandsSent).toArray();
+        long callsBefore = serverCalls.getAsLong();
         long start = System.nanoTime();
         measuring = true;
         LockSupport.parkNanos(windowNanos);
@@ -82,6 +88,7 @@ final class HandOffRun {
         long seconds = System.nanoTime() - start;
         long[] sentAfter =
                 contenders.stream().mapToLong(Contender::commandsSent).toArray();
+        long calls = serverCalls.getAsLong() - callsBefore;
         stopping = true;
         for (Thread thread : threads) {
             thread.join(30_000);
@@ -97,7 +104,7 @@ final class HandOffRun {
                 .flatMap(List::stream)
                 .mapToLong(Long::longValue)
                 .toArray();
-        return new Measured(k, acquisitions.get(), seconds / 1e9, all, counts, sent, overlaps.get());
+        return new Measured(k, acquisitions.get(), seconds / 1e9, all, counts, sent, calls, overlaps.get());
     }
 
     private void loop(int me, int[] counts, List<Long> handOffs, AtomicLong acquisitions) {
