@@ -53,7 +53,13 @@ class DocumentedNamesTests {
             Map.entry("AsyncListener", "jakarta.servlet.AsyncListener"),
             Map.entry("AsyncContext", "jakarta.servlet.AsyncContext"),
             Map.entry("SecureRandom", "java.security.SecureRandom"),
-            Map.entry("LockSupport", "java.util.concurrent.locks.LockSupport"));
+            Map.entry("LockSupport", "java.util.concurrent.locks.LockSupport"),
+            Map.entry("CompletableFuture", "java.util.concurrent.CompletableFuture"),
+            Map.entry("RedisCache", "org.springframework.data.redis.cache.RedisCache"),
+            Map.entry("RedisCacheWriter", "org.springframework.data.redis.cache.RedisCacheWriter"),
+            Map.entry("RedisCacheManager", "org.springframework.data.redis.cache.RedisCacheManager"),
+            Map.entry("RedisCacheConfiguration", "org.springframework.data.redis.cache.RedisCacheConfiguration"),
+            Map.entry("NullValue", "org.springframework.cache.support.NullValue"));
 
     private static final Pattern BACKTICKED = Pattern.compile("`([^`\\s]+)`");
     private static final Pattern TYPE_DECLARATION =

@@ -16,6 +16,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * switch it, and it is switched on by {@code session-locking.cache.enabled} alone (as Spring Boot splits {@code
  * spring.session.*} from {@code spring.session.data.redis.*}).
  */
+// Defaults are literals, which the configuration processor records for the IDE; CacheRegenerationPropertiesTests keeps
+// them equal to RegenerationSettings' DEFAULT_* constants.
 @ConfigurationProperties(CacheRegenerationProperties.PREFIX)
 public class CacheRegenerationProperties {
 
@@ -31,40 +33,40 @@ public class CacheRegenerationProperties {
     private List<String> cacheNames = new ArrayList<>();
 
     /** How long after its expiry an entry is still served at once while one caller regenerates it. */
-    private Duration staleWhileRevalidate = RegenerationSettings.DEFAULT_STALE_WHILE_REVALIDATE;
+    private Duration staleWhileRevalidate = Duration.ZERO;
 
     /** How long after its expiry an entry is served instead of an error when its regeneration fails or times out. */
-    private Duration staleIfError = RegenerationSettings.DEFAULT_STALE_IF_ERROR;
+    private Duration staleIfError = Duration.ZERO;
 
     /** Time-to-live of a regeneration lock, renewed every third of it while the loader runs. */
-    private Duration lockTtl = RegenerationSettings.DEFAULT_LOCK_TTL;
+    private Duration lockTtl = Duration.ofSeconds(10);
 
     /** Longest time the lock of one regeneration is renewed; the next caller regenerates once it then expires. */
-    private Duration maxLoadTime = RegenerationSettings.DEFAULT_MAX_LOAD_TIME;
+    private Duration maxLoadTime = Duration.ofMinutes(1);
 
     /** Longest time a caller without a copy waits for another caller's regeneration. */
-    private Duration waitTimeout = RegenerationSettings.DEFAULT_WAIT_TIMEOUT;
+    private Duration waitTimeout = Duration.ofSeconds(10);
 
     /** Pause between two looks at Redis of a waiting node when no fill notification arrives first. */
-    private Duration pollInterval = RegenerationSettings.DEFAULT_POLL_INTERVAL;
+    private Duration pollInterval = Duration.ofMillis(100);
 
     /** Longest time one Redis command of the guard may take. */
-    private Duration commandTimeout = RegenerationSettings.DEFAULT_COMMAND_TIMEOUT;
+    private Duration commandTimeout = Duration.ofSeconds(1);
 
     /** Whether callers may refresh a fresh entry early, with the XFetch probability. */
-    private boolean earlyRefresh = RegenerationSettings.DEFAULT_EARLY_REFRESH;
+    private boolean earlyRefresh = false;
 
     /** XFetch's beta, in (0, 100]: larger values refresh earlier. */
-    private double earlyRefreshBeta = RegenerationSettings.DEFAULT_EARLY_REFRESH_BETA;
+    private double earlyRefreshBeta = 1.0;
 
     /**
      * Whether stale and early refreshes run on a background thread while the caller gets the copy at once; false
      * runs them on the caller (which keeps its thread-bound context, e.g. security, at the cost of its latency).
      */
-    private boolean backgroundRefresh = RegenerationSettings.DEFAULT_BACKGROUND_REFRESH;
+    private boolean backgroundRefresh = true;
 
     /** What a cache call does when Redis fails: 'load' (run the method here, once per key per node) or 'fail'. */
-    private OnBackendFailure onBackendFailure = RegenerationSettings.DEFAULT_ON_BACKEND_FAILURE;
+    private OnBackendFailure onBackendFailure = OnBackendFailure.LOAD;
 
     /** The core settings; the time-to-live comes from each cache's own configuration, per entry. */
     public RegenerationSettings toSettings() {
