@@ -8,7 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
-/** The topology-changing operations of {@link RedisCluster}: promotion, waiting for a failover, restoring roles. */
+/** The failovers of {@link RedisCluster}: promotion and waiting for an automatic failover; see {@link ClusterRestore}. */
 final class ClusterFailovers {
 
     private ClusterFailovers() {}
@@ -90,60 +90,5 @@ final class ClusterFailovers {
             owners.add(seen.get().id());
         }
         return owners.isEmpty() ? Optional.empty() : Optional.of(owners);
-    }
-
-    static void restore(RedisCluster cluster, Duration timeout) {
-        if (cluster.isHealthy() && ClusterHealth.hasRolesAsStarted(cluster)) {
-            return;
-        }
-        for (RedisNode node : cluster.nodes()) {
-            if (node.isPaused()) {
-                node.resume();
-            }
-            if (!node.isRunning()) {
-                node.restart();
-            }
-        }
-        cluster.nodes().forEach(ReplicationBlock::unblock);
-        cluster.awaitHealthy(timeout);
-        boolean moved = false;
-        for (int i = 0; i < RedisCluster.MASTERS; i++) {
-            RedisNode initial = cluster.nodes().get(i);
-            RedisNode current =
-                    cluster.node(cluster.anyView().mastersInSlotOrder().get(i).id());
-            if (current != initial) {
-                // TAKEOVER needs no vote (a vote may be refused for a while after a recent failover); once the
-                // offsets match, and with no client writing between tests, it loses nothing.
-                awaitInSync(initial, current, timeout);
-                initial.command("CLUSTER", "FAILOVER", "TAKEOVER");
-                moved = true;
-            }
-        }
-        if (moved
-                && !Waits.until(
-                        timeout,
-                        RedisCluster.HEALTH_POLL_INTERVAL,
-                        () -> cluster.isHealthy() && ClusterHealth.hasRolesAsStarted(cluster))) {
-            throw new IllegalStateException(
-                    "Redis Cluster roles not restored within " + timeout + ":\n" + ClusterHealth.describe(cluster));
-        }
-    }
-
-    private static void awaitInSync(RedisNode replica, RedisNode master, Duration timeout) {
-        boolean synced = Waits.until(timeout, RedisCluster.HEALTH_POLL_INTERVAL, () -> {
-            Optional<String> replicaOffset = field(replica, "slave_repl_offset");
-            return replicaOffset.isPresent() && replicaOffset.equals(field(master, "master_repl_offset"));
-        });
-        if (!synced) {
-            throw new IllegalStateException(replica + " did not catch up with " + master + " within " + timeout);
-        }
-    }
-
-    private static Optional<String> field(RedisNode node, String name) {
-        return Probes.reply(node, "INFO", "replication")
-                .flatMap(info -> info.lines()
-                        .filter(line -> line.startsWith(name + ":"))
-                        .map(line -> line.substring(name.length() + 1).trim())
-                        .findFirst());
     }
 }

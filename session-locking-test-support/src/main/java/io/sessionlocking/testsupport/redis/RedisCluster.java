@@ -195,9 +195,12 @@ public final class RedisCluster implements AutoCloseable {
 
     /**
      * After a test killed or paused {@code oldMaster}: waits until every other reachable node sees another node serve
-     * {@code key}'s slot and reports {@code cluster_state:ok}. Expect the node timeout plus 2 to 4 s; up to twice as
-     * long if an election about the same master took place in the last two node timeouts (masters refuse to vote
-     * about one master twice within that time, and the replica retries only after its election timed out).
+     * {@code key}'s slot and reports {@code cluster_state:ok}. Expect the node timeout plus 1 to 3 s on a cluster as
+     * started or {@linkplain #restore restored}. Not so after a failover earlier in the same test: masters refuse to
+     * vote about one master twice within two node timeouts; a replica that won an election starts the next one only
+     * four node timeouts later; and if its master fails within two node timeouts of that election, Redis 7.0 lets it
+     * claim the slots with the old election's epoch, which the other nodes reject if the master has a newer one, e.g.
+     * after a {@code TAKEOVER} (redis/redis#8752).
      *
      * @return the node now serving the slot
      * @throws IllegalStateException if no failover completes within {@code timeout}
@@ -232,13 +235,17 @@ public final class RedisCluster implements AutoCloseable {
 
     /**
      * Brings the cluster back as started: resumes paused nodes, restarts dead ones, lifts replication pauses, waits
-     * until healthy, then hands every slot range back to the master it started on (graceful failovers). Each wait is
-     * bounded by {@code timeout}.
+     * until healthy, then hands every slot range back to the master it started on ({@code CLUSTER FAILOVER TAKEOVER},
+     * once the nodes are in sync). After handing slots back it also clears what the failovers left behind, so that the
+     * next automatic failover takes the usual time (see {@link #awaitFailover}): it restarts each node it demoted
+     * (which resynchronises from its master) and returns no sooner than two node timeouts after it began. Data on the
+     * masters is kept. Each wait is bounded by {@code timeout}; a cluster with its roles as started costs one health
+     * check.
      *
      * @throws IllegalStateException if the cluster does not heal in time
      */
     public void restore(Duration timeout) {
-        ClusterFailovers.restore(this, timeout);
+        ClusterRestore.restore(this, timeout);
     }
 
     /** Closes every node; idempotent. */

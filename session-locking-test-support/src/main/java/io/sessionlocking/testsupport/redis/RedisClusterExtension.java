@@ -22,8 +22,9 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * cluster is {@linkplain RedisCluster#restore restored} as started: nodes left killed, stopped or paused by an earlier
  * test are brought back, paused replication resumes, masters that were failed over get their slots back, and the
  * extension waits (bounded by 30 s per step) until the cluster is healthy; data is kept (call {@code
- * cluster.flushAll()} if tests need empty databases). A cluster left as started costs one health check. Test methods,
- * constructors and lifecycle methods may declare a {@link RedisCluster} parameter.
+ * cluster.flushAll()} if tests need empty databases). A cluster left as started costs one health check; one left
+ * failed over about two node timeouts, so that a failover in the next test takes as long as on a fresh cluster. Test
+ * methods, constructors and lifecycle methods may declare a {@link RedisCluster} parameter.
  *
  * <p>Thread-safe for reads; start and close happen in JUnit's lifecycle callbacks.
  */

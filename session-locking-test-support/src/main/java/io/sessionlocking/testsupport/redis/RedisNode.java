@@ -247,7 +247,8 @@ public final class RedisNode implements AutoCloseable {
 
     /**
      * Sends one command over a fresh connection, waiting at most 5 s for the connect and for each read of the
-     * reply.
+     * reply. Not for {@code WAIT}, which counts the acknowledgements of its own connection's last write: see {@link
+     * #writeAndWait}.
      *
      * @return the reply: simple and bulk strings as is, integers in decimal, arrays joined by {@code '\n'},
      *     {@code null} for nil (e.g. {@code GET} of a missing key)
@@ -271,6 +272,35 @@ public final class RedisNode implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(
                     "Redis at " + uri() + " did not answer " + commandAndArgs[0] + " within " + timeout, e);
+        }
+    }
+
+    /**
+     * Sends {@code write}, then {@code WAIT replicas timeout}, on one connection, and returns how many replicas have
+     * acknowledged the write (and so everything this node replicated before it).
+     *
+     * <p>The two must share a connection: WAIT waits for the replication offset of its own connection's last write,
+     * so on a fresh connection, which wrote nothing, it returns at once with the number of replicas that are merely
+     * connected, whatever they have received. A replica can be connected and still receive nothing: after a diskless
+     * full sync, Redis starts the stream only on the replica's next acknowledgement (up to a second later).
+     *
+     * @return how many replicas acknowledged the write within {@code timeout}; may exceed {@code replicas}
+     * @throws RedisReplyException if Redis answers the write with an error
+     * @throws UncheckedIOException if Redis cannot be reached, or does not answer within {@code timeout} plus 5 s
+     */
+    public int writeAndWait(int replicas, Duration timeout, String... write) {
+        if (write.length == 0) {
+            throw new IllegalArgumentException("No write command given");
+        }
+        List<List<String>> commands =
+                List.of(List.of(write), List.of("WAIT", Integer.toString(replicas), Long.toString(timeout.toMillis())));
+        Duration socketTimeout = timeout.plus(DEFAULT_COMMAND_TIMEOUT);
+        try {
+            return Integer.parseInt(String.valueOf(
+                    Resp.callAll(host, port, socketTimeout, commands).get(1)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(
+                    "Redis at " + uri() + " did not answer " + write[0] + " and WAIT within " + socketTimeout, e);
         }
     }
 

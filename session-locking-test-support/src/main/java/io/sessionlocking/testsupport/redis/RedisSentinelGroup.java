@@ -27,10 +27,10 @@ import java.util.stream.Stream;
  * #unavailableReason()} says so, and tests may then be skipped with that message; this is the only case where the
  * fixture lets tests be skipped.
  *
- * <p><b>Timing.</b> {@link #start} returns once every sentinel sees the master, its replica and the other sentinels
- * (bounded by 30 s; about 2 to 4 s, since sentinels find each other through hello messages every 2 s). Sentinels
- * consider the master down after {@value #DOWN_AFTER_MILLIS} ms without an answer; an automatic failover after a kill
- * then takes a few more seconds (agreement, election, promotion). Nothing is persisted: a restarted data node comes
+ * <p><b>Timing.</b> {@link #start} returns once every sentinel sees the master, its replica and the other sentinels,
+ * and the master's writes reach the replica (bounded by 30 s; about 2 to 4 s, since sentinels find each other through
+ * hello messages every 2 s). Sentinels consider the master down after {@value #DOWN_AFTER_MILLIS} ms without an
+ * answer; an automatic failover after a kill then takes a few more seconds (agreement, election, promotion). Nothing is persisted: a restarted data node comes
  * back empty, in the role it was started with, until the sentinels reconfigure it (which Sentinel delays by several
  * seconds).
  *
@@ -181,7 +181,10 @@ public final class RedisSentinelGroup implements AutoCloseable {
 
     /**
      * Whether, right now, every sentinel reports the same master, sees it up with one replica and all other sentinels,
-     * that master says it is a master and the other data node's link to it is up.
+     * that master says it is a master, the other data node's link to it is up, and a write on the master reaches that
+     * replica within 1 s (a harmless {@code PUBLISH}, then {@code WAIT}). The link alone is not enough: after the
+     * initial diskless sync the replica reports it up while the master holds the stream back until the replica's next
+     * acknowledgement, up to a second later, and a write made then is lost if the master dies before.
      */
     public boolean isHealthy() {
         Integer agreedPort = null;
@@ -209,7 +212,8 @@ public final class RedisSentinelGroup implements AutoCloseable {
                 && Probes.reply(replica, "INFO", "replication")
                         .map(info -> info.contains("master_link_status:up")
                                 && info.contains("master_port:" + master.port() + "\r\n"))
-                        .orElse(false);
+                        .orElse(false)
+                && Probes.replicates(master, 1);
     }
 
     /**

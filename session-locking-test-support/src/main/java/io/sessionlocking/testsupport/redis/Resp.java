@@ -35,15 +35,32 @@ final class Resp {
      * @throws IOException if Redis cannot be reached or does not answer in time ({@link java.net.SocketTimeoutException})
      */
     static @Nullable String call(String host, int port, Duration timeout, String... args) throws IOException {
+        return callAll(host, port, timeout, List.of(List.of(args))).get(0);
+    }
+
+    /**
+     * Sends several commands on one connection, all at once, and returns their replies in order; for commands that
+     * depend on the connection, e.g. {@code WAIT} after a write. Like {@link #call} otherwise; an error reply fails the
+     * whole call.
+     */
+    static List<@Nullable String> callAll(String host, int port, Duration timeout, List<List<String>> commands)
+            throws IOException {
         int millis = Math.toIntExact(Math.max(1, timeout.toMillis()));
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(host, port), millis);
             socket.setSoTimeout(millis);
             socket.setTcpNoDelay(true);
             OutputStream out = new BufferedOutputStream(socket.getOutputStream());
-            out.write(encode(args));
+            for (List<String> command : commands) {
+                out.write(encode(command.toArray(String[]::new)));
+            }
             out.flush();
-            return readReply(new BufferedInputStream(socket.getInputStream()));
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            List<@Nullable String> replies = new ArrayList<>(commands.size());
+            for (int i = 0; i < commands.size(); i++) {
+                replies.add(readReply(in));
+            }
+            return replies;
         }
     }
 

@@ -69,6 +69,30 @@ class RedisNodeIntegrationTests {
     }
 
     @Test
+    void writeAndWaitCountsTheReplicasThatAcknowledgedThatVeryWrite() {
+        // The replica syncs at once instead of after the 5 s Redis waits for more replicas to share the transfer.
+        try (RedisNode master =
+                        RedisNode.start(RedisNodeOptions.defaults().withArgs("--repl-diskless-sync-delay", "0"));
+                RedisNode replica = RedisNode.start(RedisNodeOptions.defaults()
+                        .withArgs("--replicaof", master.host(), Integer.toString(master.port())))) {
+            assertThat(master.writeAndWait(1, Duration.ofSeconds(10), "SET", "k", "replicated"))
+                    .isEqualTo(1);
+            assertThat(replica.command("GET", "k")).isEqualTo("replicated");
+
+            replica.pause();
+
+            assertThat(master.writeAndWait(1, Duration.ofMillis(200), "SET", "k", "not yet"))
+                    .as("the replica is connected, but frozen")
+                    .isZero();
+            // WAIT on a connection of its own waits for nothing: it counts the connected replica at once.
+            assertThat(master.command("WAIT", "1", "200")).isEqualTo("1");
+            replica.resume();
+            assertThatThrownBy(() -> master.writeAndWait(1, Duration.ofSeconds(1), "NOPE"))
+                    .isInstanceOf(RedisReplyException.class);
+        }
+    }
+
+    @Test
     void extraArgumentsReachTheServer() {
         try (RedisNode node = RedisNode.start(RedisNodeOptions.defaults().withArgs("--maxmemory", "12mb"))) {
             assertThat(node.command("CONFIG", "GET", "maxmemory")).isEqualTo("maxmemory\n12582912");

@@ -17,6 +17,8 @@ class RedisSentinelGroupIntegrationTests {
 
     private static final Duration FAILOVER = Duration.ofSeconds(30);
 
+    private static final Duration ACKNOWLEDGEMENT = Duration.ofSeconds(10);
+
     @BeforeAll
     static void sentinelIsAvailable() {
         assumeTrue(
@@ -34,7 +36,9 @@ class RedisSentinelGroupIntegrationTests {
             RedisClient client = RedisClient.create(RedisURI.create(group.sentinelUri()));
             try (StatefulRedisConnection<String, String> connection = client.connect()) {
                 connection.sync().set("k", "replicated");
-                assertThat(master.command("WAIT", "1", "5000")).isEqualTo("1");
+                // On the connection that wrote: WAIT counts acknowledgements of its own connection's writes.
+                assertThat(connection.sync().waitForReplication(1, ACKNOWLEDGEMENT.toMillis()))
+                        .isEqualTo(1L);
 
                 RedisNode promoted = group.killMasterAndAwaitFailover(FAILOVER);
 
