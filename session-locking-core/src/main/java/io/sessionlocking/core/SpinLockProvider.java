@@ -30,7 +30,7 @@ import org.jspecify.annotations.Nullable;
  * the same JVM, and a hot session costs the backend one poller per JVM rather than one per waiting request. Between
  * JVMs, with {@link LockSettings.WakeUp#NOTIFY} and a store that has a queue ({@link LockStore#handOffs()}), the oldest
  * waiter of each JVM queues in the backend, and a release hands the lock to the first of the queue and announces it:
- * the next holder on another node goes on within about one round trip of the release, in arrival order, without
+ * the next holder on another node goes on as soon as the announcement reaches it, in arrival order, without
  * polling. While an announcement may have been missed, waiters poll at the retry delay; otherwise (and with {@link
  * LockSettings.WakeUp#POLL}) the first attempt after a release wins.
  *

@@ -1,8 +1,5 @@
 package io.sessionlocking.benchmarks.handoff;
 
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.sessionlocking.core.LockSettings;
@@ -74,7 +71,11 @@ public final class HandOffBenchmark {
     }
 
     /** Everything one run measured. */
-    public record Results(double rttP50Millis, List<Row> rows) {
+    public record Results(RedisFloor.Figures floor, List<Row> rows) {
+
+        double rttP50Millis() {
+            return floor.rttHotMillis();
+        }
 
         Row row(Variant variant, int contenders) {
             return rows.stream()
@@ -99,7 +100,7 @@ public final class HandOffBenchmark {
                 .build();
         try (RedisNode redis = RedisNode.start()) {
             progress.println("hand-off benchmark: redis-server " + redis);
-            double rtt = pingP50Millis(resources, redis.uri());
+            RedisFloor.Figures floor = RedisFloor.measure(resources, redis.uri(), options.criticalSection());
             List<Row> rows = new ArrayList<>();
             int runs = 0;
             for (int k : options.contenders()) {
@@ -108,7 +109,7 @@ public final class HandOffBenchmark {
                     rows.add(measure(variant, k, name, resources, redis));
                 }
             }
-            return new Results(rtt, rows);
+            return new Results(floor, rows);
         } finally {
             resources.shutdown(0, 2, TimeUnit.SECONDS);
         }
@@ -167,25 +168,6 @@ public final class HandOffBenchmark {
         return LockSettings.builder().timeout(Duration.ofSeconds(20)).lockTtl(Duration.ofSeconds(10));
     }
 
-    private static double pingP50Millis(ClientResources resources, String uri) {
-        RedisClient client = RedisClient.create(resources, RedisURI.create(uri));
-        try (StatefulRedisConnection<String, String> connection = client.connect()) {
-            for (int i = 0; i < 500; i++) {
-                connection.sync().ping();
-            }
-            long[] nanos = new long[2000];
-            for (int i = 0; i < nanos.length; i++) {
-                long start = System.nanoTime();
-                connection.sync().ping();
-                nanos[i] = System.nanoTime() - start;
-            }
-            Arrays.sort(nanos);
-            return nanos[nanos.length / 2] / 1e6;
-        } finally {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        }
-    }
-
     private static final Pattern STAT = Pattern.compile("cmdstat_([^:]+):calls=(\\d+)");
 
     /** Every command Redis ran, inner script calls included, but monitoring and connection set-up. */
@@ -205,7 +187,14 @@ public final class HandOffBenchmark {
     /** The figures as Markdown. */
     public static String markdown(Results results) {
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "Redis round trip (PING) p50: %.3f ms%n%n", results.rttP50Millis()));
+        RedisFloor.Figures floor = results.floor();
+        out.append(String.format(
+                Locale.ROOT,
+                "Redis round trip (PING) p50: %.3f ms in a tight loop, %.3f ms after a pause as long as the critical"
+                        + " section; PUBLISH delivered to another client's subscriber after that pause: p50 %.3f ms%n%n",
+                floor.rttHotMillis(),
+                floor.rttAfterPauseMillis(),
+                floor.pubSubDeliveryMillis()));
         out.append("| contenders (one per node) | wake-up | hand-off p50 ms | hand-off p99 ms | throughput vs ideal"
                 + " | fairness min/max | client commands per acquisition | server calls per acquisition |\n");
         out.append("|--:|---|--:|--:|--:|--:|--:|--:|\n");
@@ -235,6 +224,8 @@ public final class HandOffBenchmark {
         Map<String, String> lines = new LinkedHashMap<>();
         Row notify = results.row(Variant.NOTIFY, 8);
         lines.put("rtt_p50_ms", format(results.rttP50Millis(), 3));
+        lines.put("rtt_after_pause_p50_ms", format(results.floor().rttAfterPauseMillis(), 3));
+        lines.put("pubsub_delivery_p50_ms", format(results.floor().pubSubDeliveryMillis(), 3));
         lines.put("handoff_p50_ms_notify", format(notify.measured().percentileMillis(0.5), 3));
         lines.put(
                 "handoff_p50_ms_poll10",
