@@ -32,8 +32,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * starts new ones). So a waiter that queued within a period that is still current cannot have missed its hand-off.
  *
  * <p>Invariants: a channel's interest count changes only inside {@link ConcurrentHashMap#compute} (serialised per
- * channel); {@code SUBSCRIBE} is sent when a channel entry is created and {@code UNSUBSCRIBE} only when the sweeper
- * removes an idle entry in the same {@code compute}, so the two never race for one channel. Listeners run on Lettuce's
+ * channel); {@code SUBSCRIBE} is sent right after a channel entry is created (once it is visible to the confirmation)
+ * and again by the sweeper while a channel with waiters stays unconfirmed, and {@code UNSUBSCRIBE} only when the
+ * sweeper removes an idle entry in the same {@code compute}, so an unsubscribe never follows a newer subscribe. Listeners run on Lettuce's
  * event loop and must be quick. Thread-safe.
  */
 public final class LettuceHandOffs implements HandOffs {
@@ -52,10 +53,16 @@ public final class LettuceHandOffs implements HandOffs {
     private final RedisConnectionStateListener disconnects;
     private final AtomicBoolean closed = new AtomicBoolean();
 
+    /** How often the sweeper runs: unsubscribes idle channels, and subscribes again where no confirmation came. */
+    static final Duration SWEEP_EVERY = Duration.ofSeconds(1);
+
     /** A channel: its interest count and subscription period. */
     private static final class Channel {
-        int interest;
+        volatile int interest; // changed only inside compute; read by the sweeper without it
         long idleSinceNanos;
+        /** When {@code SUBSCRIBE} was last sent; read by the sweeper to send it again if it was never confirmed. */
+        volatile long subscribeSentNanos;
+
         volatile long period = NOT_SUBSCRIBED;
     }
 
@@ -104,8 +111,8 @@ public final class LettuceHandOffs implements HandOffs {
             thread.setDaemon(true);
             return thread;
         });
-        long every = Math.max(IDLE_UNSUBSCRIBE.toMillis() / 4, 1);
-        sweeper.scheduleWithFixedDelay(this::unsubscribeIdle, every, every, TimeUnit.MILLISECONDS);
+        long every = SWEEP_EVERY.toMillis();
+        sweeper.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.MILLISECONDS);
     }
 
     /** Hand-offs on a new pub/sub connection of {@code client} (standalone or cluster); close to close it. */
@@ -136,14 +143,17 @@ public final class LettuceHandOffs implements HandOffs {
 
     @Override
     public Watch watch(String key) {
+        boolean[] created = {false};
         Channel entry = channels.compute(key, (k, current) -> {
             Channel channel = current != null ? current : new Channel();
-            if (current == null) {
-                subscribe(k);
-            }
+            created[0] = current == null;
             channel.interest++;
             return channel;
         });
+        if (created[0]) {
+            // After compute, not inside it: the confirmation (subscribed()) looks the entry up, and must find it.
+            subscribe(key, entry);
+        }
         return new ChannelWatch(key, entry);
     }
 
@@ -153,7 +163,8 @@ public final class LettuceHandOffs implements HandOffs {
         return entry != null ? entry.period : NOT_SUBSCRIBED;
     }
 
-    private void subscribe(String channel) {
+    private void subscribe(String channel, Channel entry) {
+        entry.subscribeSentNanos = System.nanoTime();
         try {
             connection.async().subscribe(channel); // confirmed through subscribed(), which starts a period
         } catch (RuntimeException e) {
@@ -162,9 +173,22 @@ public final class LettuceHandOffs implements HandOffs {
         }
     }
 
-    /** Unsubscribes channels that have had no waiter for {@link #IDLE_UNSUBSCRIBE}. */
-    void unsubscribeIdle() {
+    /**
+     * Unsubscribes channels that have had no waiter for {@link #IDLE_UNSUBSCRIBE}, and subscribes again to channels
+     * with waiters whose subscription was never confirmed (a {@code SUBSCRIBE} rejected while disconnected is not
+     * one that Lettuce knows to send again after it reconnects); their waiters poll meanwhile.
+     */
+    void sweep() {
         long now = System.nanoTime();
+        if (connection.isOpen()) {
+            channels.forEach((channel, entry) -> {
+                if (entry.interest > 0
+                        && entry.period == NOT_SUBSCRIBED
+                        && now - entry.subscribeSentNanos >= SWEEP_EVERY.toNanos()) {
+                    subscribe(channel, entry);
+                }
+            });
+        }
         for (String channel : channels.keySet()) {
             channels.computeIfPresent(channel, (k, entry) -> {
                 if (entry.interest == 0 && now - entry.idleSinceNanos >= IDLE_UNSUBSCRIBE.toNanos()) {

@@ -6,8 +6,11 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
 import java.time.Duration;
 import java.util.List;
@@ -75,23 +78,28 @@ public final class LettuceLockStores {
      */
     public static Managed connectWith(AbstractRedisClient client) {
         StatefulConnection<String, String> connection;
-        LettuceLockStore store;
-        LettuceHandOffs handOffs;
         if (client instanceof RedisClusterClient cluster) {
-            var clusterConnection = cluster.connect(StringCodec.UTF8);
-            connection = clusterConnection;
-            handOffs = LettuceHandOffs.connect(client);
-            store = new LettuceLockStore(clusterConnection.async(), handOffs);
+            connection = cluster.connect(StringCodec.UTF8);
         } else if (client instanceof RedisClient standalone) {
-            var standaloneConnection = standalone.connect(StringCodec.UTF8);
-            connection = standaloneConnection;
-            handOffs = LettuceHandOffs.connect(client);
-            store = new LettuceLockStore(standaloneConnection.async(), handOffs);
+            connection = standalone.connect(StringCodec.UTF8);
         } else {
             throw new IllegalArgumentException(
                     "Unsupported Lettuce client " + client.getClass().getName());
         }
-        return new Managed(null, connection, handOffs, store);
+        try {
+            LettuceHandOffs handOffs = LettuceHandOffs.connect(client);
+            return new Managed(null, connection, handOffs, new LettuceLockStore(commands(connection), handOffs));
+        } catch (RuntimeException e) {
+            connection.close(); // the pub/sub connection failed: do not leave the command connection open
+            throw e;
+        }
+    }
+
+    private static RedisClusterAsyncCommands<String, String> commands(StatefulConnection<String, String> connection) {
+        if (connection instanceof StatefulRedisClusterConnection<String, String> cluster) {
+            return cluster.async();
+        }
+        return ((StatefulRedisConnection<String, String>) connection).async();
     }
 
     private static SocketOptions socketOptions() {

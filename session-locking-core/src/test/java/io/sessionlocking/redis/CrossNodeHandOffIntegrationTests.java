@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.lettuce.core.RedisURI;
+import io.sessionlocking.core.HandOffs;
 import io.sessionlocking.core.LockSettings;
 import io.sessionlocking.core.RecordingListener;
 import io.sessionlocking.core.SessionLock;
@@ -171,6 +172,26 @@ class CrossNodeHandOffIntegrationTests {
                     .as("hand-off p50 once subscribed again: woken, not polling every %s", RETRY_DELAY)
                     .isLessThan(RETRY_DELAY.dividedBy(2));
             assertThat(turns.overlaps).hasValue(0);
+        }
+    }
+
+    @Test
+    void aChannelWatchedWhileRedisIsDownIsSubscribedOnceItIsBack() throws Exception {
+        try (RedisNode own = RedisNode.start()) {
+            LettuceLockStores.Managed store = LettuceLockStores.connect(RedisURI.create(own.uri()));
+            stores.add(store);
+            String channel = "spring:session:lock:{" + UUID.randomUUID() + "}";
+            own.stop();
+            // The store's client rejects commands while disconnected: this SUBSCRIBE never reaches Redis, and Lettuce
+            // does not know the channel when it reconnects. The sweeper sends it again.
+            try (HandOffs.Watch watch = store.handOffs().watch(channel)) {
+                assertThat(watch.period()).isEqualTo(HandOffs.NOT_SUBSCRIBED);
+                own.restart();
+                await().atMost(Duration.ofSeconds(20))
+                        .until(() -> watch.period() != HandOffs.NOT_SUBSCRIBED
+                                && String.valueOf(own.command("PUBSUB", "NUMSUB", channel))
+                                        .endsWith("\n1"));
+            }
         }
     }
 
