@@ -1,34 +1,15 @@
 package io.sessionlocking.cache;
 
-import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /** The flights of one guard, by key. Thread-safe. */
 final class Flights {
 
-    /** A Redis key compared by content. */
-    record Key(byte[] bytes) {
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof Key key && Arrays.equals(bytes, key.bytes);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(bytes);
-        }
-
-        @Override
-        public String toString() {
-            return "Key[" + bytes.length + " bytes]";
-        }
-    }
-
     /** A flight and whether this caller created it (and so polls for it or loads it). */
     record Joined(Flight flight, boolean leader) {}
 
-    private final ConcurrentMap<Key, Flight> flights = new ConcurrentHashMap<>();
+    private final ConcurrentMap<EntryKey, Flight> flights = new ConcurrentHashMap<>();
 
     /**
      * The key's flight, created if there is none. Invariant: one flight per key at a time (putIfAbsent), so exactly
@@ -36,7 +17,7 @@ final class Flights {
      */
     Joined join(byte[] key) {
         Flight created = new Flight();
-        Flight existing = flights.putIfAbsent(new Key(key), created);
+        Flight existing = flights.putIfAbsent(new EntryKey(key), created);
         return existing != null ? new Joined(existing, false) : new Joined(created, true);
     }
 
@@ -45,13 +26,13 @@ final class Flights {
      * the end starts afresh with a read, never joins a finished flight and a stale outcome.
      */
     void end(byte[] key, Flight flight, Flight.Landing landing) {
-        flights.remove(new Key(key), flight);
+        flights.remove(new EntryKey(key), flight);
         flight.end(landing);
     }
 
     /** Signals the key's flight, if any. */
     void signal(byte[] key) {
-        Flight flight = flights.get(new Key(key));
+        Flight flight = flights.get(new EntryKey(key));
         if (flight != null) {
             flight.signal();
         }

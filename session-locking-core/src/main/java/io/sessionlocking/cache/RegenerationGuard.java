@@ -240,6 +240,15 @@ public final class RegenerationGuard<V> {
                 return codec.decode(copy);
             }
             throw rethrow(cause);
+        } catch (RuntimeException | Error e) {
+            // Whatever went wrong (a store failure the regeneration did not expect, a shut-down renewer), the flight
+            // ends: the node's waiters take the copy or the error instead of waiting on it until their timeout.
+            context.flights()
+                    .end(
+                            key,
+                            flight,
+                            new Landing(read.value(), context.error(Reason.FAILED, "the regeneration failed", e)));
+            throw e;
         }
     }
 

@@ -55,6 +55,18 @@ final class Waiter<V> {
             RegenerationException error = context.error(Reason.INTERRUPTED, "interrupted while waiting", e);
             context.flights().end(key, joined.flight(), new Landing(null, error));
             throw error;
+        } catch (RuntimeException | Error e) {
+            if (joined.leader()) {
+                // Invariant: a leader ends its flight however it leaves, or the key's later callers would join a
+                // flight that nobody polls and wait for it until their wait timeout. (A flight ends once: a second
+                // end is a no-op.)
+                context.flights()
+                        .end(
+                                key,
+                                joined.flight(),
+                                new Landing(null, context.error(Reason.FAILED, "the wait failed", e)));
+            }
+            throw e;
         } finally {
             context.waiting().decrementAndGet();
         }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.sessionlocking.cache.EntryStore.Expiry;
+import io.sessionlocking.cache.EntryStore.Read;
 import io.sessionlocking.cache.EntryStore.ReadRequest;
 import io.sessionlocking.cache.EntryStore.State;
 import io.sessionlocking.cache.RegenerationException.Reason;
@@ -15,6 +17,7 @@ import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -190,6 +193,108 @@ public abstract class AbstractRegenerationGuardContractTests {
         assertThat(readers.await(BOUND))
                 .hasSize(20)
                 .allSatisfy(r -> assertThat(r.value()).isEqualTo("old"));
+    }
+
+    @Test
+    void anUnexpectedFailureOfAWaiterEndsItsFlightSoTheNextCallerIsNotStuckOnIt() throws Exception {
+        RegenerationSettings settings = settings().build();
+        RegenerationGuard<String> loading = guard(node(), settings);
+        AtomicInteger reads = new AtomicInteger();
+        RegenerationGuards failingNode = RegenerationGuards.builder(
+                        new FailingReads(newStore(), () -> reads.incrementAndGet() == 2))
+                .build();
+        nodes.add(failingNode);
+        RegenerationGuard<String> failing = guard(failingNode, settings);
+        byte[] key = newKey();
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Readers loader = Readers.start(
+                        1,
+                        i -> () -> loading.get(key, Duration.ofMinutes(1), () -> {
+                            running.countDown();
+                            assertThat(release.await(BOUND.toMillis(), TimeUnit.MILLISECONDS))
+                                    .isTrue();
+                            return "report";
+                        }))
+                .go();
+        assertThat(running.await(BOUND.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+
+        // Its first read finds the load running (WAIT); its first poll fails with something unforeseen.
+        assertThatThrownBy(() -> failing.get(key, Duration.ofMinutes(1), () -> "never"))
+                .isInstanceOf(IllegalStateException.class);
+        // The next caller of that node finds the load still running too: it must wait on a live flight of its own.
+        Readers next = Readers.start(1, i -> () -> failing.get(key, Duration.ofMinutes(1), () -> "never"))
+                .go();
+        awaitWaiting(List.of(failing), 1);
+        long released = System.nanoTime();
+        release.countDown();
+        assertThat(loader.await(BOUND).get(0).value()).isEqualTo("report");
+        assertThat(next.await(BOUND).get(0).value()).isEqualTo("report");
+        assertThat(Duration.ofNanos(System.nanoTime() - released))
+                .as("woken by the fill, not left on the failed caller's flight until the wait timeout")
+                .isLessThan(MARGIN);
+    }
+
+    /** A store whose reads throw an unexpected exception whenever {@code fails} says so. */
+    private record FailingReads(EntryStore delegate, java.util.function.BooleanSupplier fails) implements EntryStore {
+
+        @Override
+        public Read read(byte[] key, ReadRequest request, Duration timeout) throws InterruptedException {
+            if (fails.getAsBoolean()) {
+                throw new IllegalStateException("an unforeseen failure of a read");
+            }
+            return delegate.read(key, request, timeout);
+        }
+
+        @Override
+        public boolean fill(byte[] key, String token, byte[] value, Expiry expiry, Duration delta, Duration timeout) {
+            return delegate.fill(key, token, value, expiry, delta, timeout);
+        }
+
+        @Override
+        public void put(byte[] key, byte[] value, Expiry expiry, Duration timeout) {
+            delegate.put(key, value, expiry, timeout);
+        }
+
+        @Override
+        public byte @Nullable [] putIfAbsent(byte[] key, byte[] value, Expiry expiry, Duration timeout) {
+            return delegate.putIfAbsent(key, value, expiry, timeout);
+        }
+
+        @Override
+        public boolean fail(byte[] key, String token, Duration timeout) {
+            return delegate.fail(key, token, timeout);
+        }
+
+        @Override
+        public boolean release(byte[] key, String token, Duration timeout) {
+            return delegate.release(key, token, timeout);
+        }
+
+        @Override
+        public boolean extend(byte[] key, String token, Duration lockTtl, Duration timeout) {
+            return delegate.extend(key, token, lockTtl, timeout);
+        }
+
+        @Override
+        public boolean markStale(byte[] key, Expiry expiry, Duration timeout) {
+            return delegate.markStale(key, expiry, timeout);
+        }
+
+        @Override
+        public boolean evict(byte[] key, Duration timeout) {
+            return delegate.evict(key, timeout);
+        }
+
+        @Override
+        public Watch watch(byte[] key, Runnable onChange) {
+            return delegate.watch(key, onChange);
+        }
+
+        @Override
+        public String name() {
+            return delegate.name();
+        }
     }
 
     @Test

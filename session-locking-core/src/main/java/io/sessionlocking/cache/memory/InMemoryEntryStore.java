@@ -1,14 +1,11 @@
 package io.sessionlocking.cache.memory;
 
+import io.sessionlocking.cache.EntryKey;
 import io.sessionlocking.cache.EntryStore;
+import io.sessionlocking.cache.EntryWatchers;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
@@ -22,8 +19,8 @@ public final class InMemoryEntryStore implements EntryStore {
     private static final long NEVER = -1;
 
     private final LongSupplier clock;
-    private final Map<Key, Entry> entries = new HashMap<>();
-    private final Map<Key, Set<Runnable>> watchers = new ConcurrentHashMap<>();
+    private final Map<EntryKey, Entry> entries = new HashMap<>();
+    private final EntryWatchers watchers = new EntryWatchers();
 
     public InMemoryEntryStore() {
         this(System::currentTimeMillis);
@@ -32,18 +29,6 @@ public final class InMemoryEntryStore implements EntryStore {
     /** A store whose "server time" is {@code clockMillis}, in milliseconds. */
     public InMemoryEntryStore(LongSupplier clockMillis) {
         this.clock = clockMillis;
-    }
-
-    private record Key(byte[] bytes) {
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof Key key && Arrays.equals(bytes, key.bytes);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(bytes);
-        }
     }
 
     private static final class Entry {
@@ -191,17 +176,12 @@ public final class InMemoryEntryStore implements EntryStore {
 
     @Override
     public synchronized boolean evict(byte[] key, Duration timeout) {
-        return entries.remove(new Key(key)) != null;
+        return entries.remove(new EntryKey(key)) != null;
     }
 
     @Override
     public Watch watch(byte[] key, Runnable onChange) {
-        Key watched = new Key(key.clone());
-        watchers.computeIfAbsent(watched, k -> new CopyOnWriteArraySet<>()).add(onChange);
-        return () -> watchers.computeIfPresent(watched, (k, set) -> {
-            set.remove(onChange);
-            return set.isEmpty() ? null : set;
-        });
+        return watchers.watch(key, onChange);
     }
 
     @Override
@@ -210,7 +190,7 @@ public final class InMemoryEntryStore implements EntryStore {
     }
 
     private @Nullable Entry live(byte[] key, long now) {
-        Key k = new Key(key);
+        EntryKey k = new EntryKey(key);
         Entry entry = entries.get(k);
         if (entry != null && entry.expiresAt <= now) {
             entries.remove(k);
@@ -224,7 +204,7 @@ public final class InMemoryEntryStore implements EntryStore {
         if (entry == null) {
             entry = new Entry();
             entry.expiresAt = now + ttl;
-            entries.put(new Key(key.clone()), entry);
+            entries.put(new EntryKey(key.clone()), entry);
         }
         entry.generation++;
         entry.token = token;
@@ -253,7 +233,7 @@ public final class InMemoryEntryStore implements EntryStore {
             entry.staleIfError = entry.fresh + expiry.staleIfError().toMillis();
             entry.expiresAt = Math.max(entry.staleWhileRevalidate, entry.staleIfError);
         }
-        entries.put(new Key(key.clone()), entry);
+        entries.put(new EntryKey(key.clone()), entry);
         return previous != null && previous.awaited;
     }
 
@@ -280,12 +260,7 @@ public final class InMemoryEntryStore implements EntryStore {
         if (!notify) {
             return;
         }
-        Set<Runnable> listeners = watchers.get(new Key(key));
-        if (listeners != null) {
-            for (Runnable listener : List.copyOf(listeners)) {
-                listener.run();
-            }
-        }
+        watchers.changed(key);
     }
 
     private static Read read(State state, byte @Nullable [] value, Entry entry) {

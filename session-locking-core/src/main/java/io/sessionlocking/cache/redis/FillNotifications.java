@@ -3,13 +3,9 @@ package io.sessionlocking.cache.redis;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.sessionlocking.cache.EntryStore;
+import io.sessionlocking.cache.EntryWatchers;
 import java.lang.System.Logger.Level;
 import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,19 +24,7 @@ final class FillNotifications implements AutoCloseable {
 
     private final StatefulRedisPubSubConnection<byte[], byte[]> connection;
     private final byte[] channel;
-    private final Map<Key, Set<Runnable>> watchers = new ConcurrentHashMap<>();
-
-    private record Key(byte[] bytes) {
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof Key key && Arrays.equals(bytes, key.bytes);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(bytes);
-        }
-    }
+    private final EntryWatchers watchers = new EntryWatchers();
 
     FillNotifications(StatefulRedisPubSubConnection<byte[], byte[]> connection, byte[] channel) {
         this.connection = connection;
@@ -49,7 +33,7 @@ final class FillNotifications implements AutoCloseable {
             @Override
             public void message(byte[] from, byte[] key) {
                 if (Arrays.equals(from, FillNotifications.this.channel)) {
-                    dispatch(key);
+                    watchers.changed(key);
                 }
             }
         });
@@ -69,21 +53,7 @@ final class FillNotifications implements AutoCloseable {
     }
 
     EntryStore.Watch watch(byte[] key, Runnable onChange) {
-        Key watched = new Key(key.clone());
-        watchers.computeIfAbsent(watched, k -> new CopyOnWriteArraySet<>()).add(onChange);
-        return () -> watchers.computeIfPresent(watched, (k, set) -> {
-            set.remove(onChange);
-            return set.isEmpty() ? null : set;
-        });
-    }
-
-    private void dispatch(byte[] key) {
-        Set<Runnable> listeners = watchers.get(new Key(key));
-        if (listeners != null) {
-            for (Runnable listener : List.copyOf(listeners)) {
-                listener.run();
-            }
-        }
+        return watchers.watch(key, onChange);
     }
 
     @Override
