@@ -32,6 +32,9 @@ public final class SessionLockStatistics implements SessionLockListener, Session
 
     static final Duration WINDOW = Duration.ofMinutes(1);
     static final int MAX_TRACKED_SESSIONS = 1024;
+    /** A wait this long counts as contention even after one attempt: longer than an uncontended round trip. */
+    static final Duration CONTENDED_WAIT = Duration.ofMillis(2);
+
     static final int MAX_RECENT_FAILURES = 20;
     static final int TOP_CONTENDED = 10;
 
@@ -87,7 +90,9 @@ public final class SessionLockStatistics implements SessionLockListener, Session
         acquired.increment();
         waits.record(event.waited().toNanos());
         recentAttempts.increment();
-        if (event.attempts() > 1) {
+        // More than one attempt, or a wait without one: a waiter handed the lock (by a release of this node, or by an
+        // announced hand-off from another) asks the backend once, however long it waited.
+        if (event.attempts() > 1 || event.waited().compareTo(CONTENDED_WAIT) >= 0) {
             contended(event.maskedSessionId(), event.waited());
         }
     }
