@@ -31,6 +31,7 @@ class DocumentedNamesTests {
     /** Other projects' types the docs name, by simple name: each must load and have the members the docs name. */
     private static final Map<String, String> OTHER_LIBRARIES = Map.ofEntries(
             Map.entry("SessionRepository", "org.springframework.session.SessionRepository"),
+            Map.entry("CommandListener", "io.lettuce.core.event.command.CommandListener"),
             Map.entry("SessionRepositoryFilter", "org.springframework.session.web.http.SessionRepositoryFilter"),
             Map.entry("RedisSessionRepository", "org.springframework.session.data.redis.RedisSessionRepository"),
             Map.entry(

@@ -2,6 +2,7 @@ package io.sessionlocking.spring.autoconfigure;
 
 import io.sessionlocking.core.InvalidLockSettingsException;
 import io.sessionlocking.core.LockSettings;
+import io.sessionlocking.spring.cache.CacheRegenerationProperties;
 import io.sessionlocking.spring.web.AsyncPolicy;
 import io.sessionlocking.spring.web.OnLostLock;
 import io.sessionlocking.spring.web.OnTimeout;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
 /**
@@ -171,6 +173,10 @@ public class SessionLockingProperties {
     private String keyNamespace = "spring:session";
 
     private final ReadOnly readOnly = new ReadOnly();
+
+    /** Stampede-safe regeneration of Spring Boot's Redis caches ({@code session-locking.cache.*}). */
+    @NestedConfigurationProperty
+    private final CacheRegenerationProperties cache = new CacheRegenerationProperties();
 
     /** Requests served read-only: they read the session without its lock and never write attributes. */
     public static class ReadOnly {
@@ -457,5 +463,9 @@ public class SessionLockingProperties {
 
     public ReadOnly getReadOnly() {
         return readOnly;
+    }
+
+    public CacheRegenerationProperties getCache() {
+        return cache;
     }
 }

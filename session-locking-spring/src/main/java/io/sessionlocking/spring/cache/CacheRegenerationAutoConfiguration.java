@@ -5,6 +5,7 @@ import io.sessionlocking.cache.RegenerationGuards;
 import io.sessionlocking.cache.RegenerationListener;
 import io.sessionlocking.cache.redis.LettuceEntryStores;
 import io.sessionlocking.spring.actuate.CacheRegenerationStatistics;
+import io.sessionlocking.spring.autoconfigure.SessionLockingProperties;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -32,7 +33,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 @ConditionalOnClass({RedisCacheWriter.class, LettuceConnectionFactory.class, io.lettuce.core.RedisClient.class})
 @ConditionalOnProperty(prefix = CacheRegenerationProperties.PREFIX, name = "enabled", havingValue = "true")
 @ConditionalOnBean(RedisConnectionFactory.class)
-@EnableConfigurationProperties(CacheRegenerationProperties.class)
+@EnableConfigurationProperties(SessionLockingProperties.class)
 public final class CacheRegenerationAutoConfiguration {
 
     /** Connections of their own on the application's client, closed with the context. */
@@ -64,8 +65,9 @@ public final class CacheRegenerationAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    CacheRegeneration cacheRegeneration(RegenerationGuards guards, CacheRegenerationProperties properties) {
-        return new CacheRegeneration(guards, properties.toSettings(), properties::guards);
+    CacheRegeneration cacheRegeneration(RegenerationGuards guards, SessionLockingProperties properties) {
+        CacheRegenerationProperties cache = properties.getCache();
+        return new CacheRegeneration(guards, cache.toSettings(), cache::guards);
     }
 
     @Bean

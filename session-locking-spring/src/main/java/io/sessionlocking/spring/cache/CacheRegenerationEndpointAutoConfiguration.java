@@ -2,6 +2,7 @@ package io.sessionlocking.spring.cache;
 
 import io.sessionlocking.spring.actuate.CacheRegenerationStatistics;
 import io.sessionlocking.spring.actuate.CacheRegenerationsEndpoint;
+import io.sessionlocking.spring.autoconfigure.SessionLockingProperties;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -22,7 +23,8 @@ public final class CacheRegenerationEndpointAutoConfiguration {
     CacheRegenerationsEndpoint cacheRegenerationsEndpoint(
             CacheRegeneration regeneration,
             CacheRegenerationStatistics statistics,
-            CacheRegenerationProperties properties) {
-        return new CacheRegenerationsEndpoint(regeneration, statistics, properties.getCacheNames());
+            SessionLockingProperties properties) {
+        return new CacheRegenerationsEndpoint(
+                regeneration, statistics, properties.getCache().getCacheNames());
     }
 }

@@ -5,20 +5,18 @@ import io.sessionlocking.cache.RegenerationSettings.OnBackendFailure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * Configuration properties of stampede-safe cache regeneration, under {@value #PREFIX}. Defaults are the core's
  * ({@link RegenerationSettings}); {@link #toSettings()} is the one place where the properties become core settings.
  *
- * <p>Their own class and prefix, next to {@code session-locking.*} rather than inside it: the guard needs neither
- * Spring Session nor the session lock, so {@code session-locking.enabled} and {@code session-locking.handler} do not
- * switch it, and it is switched on by {@code session-locking.cache.enabled} alone (as Spring Boot splits {@code
- * spring.session.*} from {@code spring.session.data.redis.*}).
+ * <p>Bound as {@code SessionLockingProperties.getCache()}, so that one class owns the {@code session-locking} prefix
+ * and its check for misspelt keys knows these too; a class of its own all the same, since the guard needs neither
+ * Spring Session nor the session lock: {@code session-locking.enabled} and {@code session-locking.handler} do not
+ * switch it, {@code session-locking.cache.enabled} alone does.
  */
 // Defaults are literals, which the configuration processor records for the IDE; CacheRegenerationPropertiesTests keeps
 // them equal to RegenerationSettings' DEFAULT_* constants.
-@ConfigurationProperties(CacheRegenerationProperties.PREFIX)
 public class CacheRegenerationProperties {
 
     public static final String PREFIX = "session-locking.cache";

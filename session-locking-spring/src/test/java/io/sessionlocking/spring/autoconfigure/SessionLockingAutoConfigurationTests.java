@@ -13,6 +13,7 @@ import io.sessionlocking.spring.web.SessionLockDecider;
 import io.sessionlocking.spring.web.SessionLockFilter;
 import io.sessionlocking.spring.web.SessionLockingRepository;
 import jakarta.servlet.DispatcherType;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -302,6 +303,26 @@ class SessionLockingAutoConfigurationTests {
                         .rootCause()
                         .isInstanceOf(UnboundConfigurationPropertiesException.class)
                         .hasMessageContaining("session-locking.read-only.path"));
+    }
+
+    @Test
+    void theCachePropertiesAreKnownToTheMisspeltKeyCheck() {
+        runner.withPropertyValues(
+                        "session-locking.cache.enabled=false",
+                        "session-locking.cache.stale-while-revalidate=30s",
+                        "session-locking.cache.cache-names=reports")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(SessionLockingProperties.class)
+                                    .getCache()
+                                    .getStaleWhileRevalidate())
+                            .isEqualTo(Duration.ofSeconds(30));
+                });
+        runner.withPropertyValues("session-locking.cache.stale-while-revalidat=30s")
+                .run(context -> assertThat(context.getStartupFailure())
+                        .rootCause()
+                        .isInstanceOf(UnboundConfigurationPropertiesException.class)
+                        .hasMessageContaining("session-locking.cache.stale-while-revalidat"));
     }
 
     @Test
