@@ -66,6 +66,16 @@ final class WebNode implements AutoCloseable {
         return client.send(request(method, path, cookie, REQUEST_TIMEOUT), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** Sends {@code json} as the body, without a cookie (an operator's call to an Actuator endpoint). */
+    HttpResponse<String> sendJson(String method, String path, String json) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(REQUEST_TIMEOUT)
+                .header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(json))
+                .build();
+        return client.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
     HttpRequest request(String method, String path, String cookie, Duration timeout, String... headers) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path))
                 .timeout(timeout)
