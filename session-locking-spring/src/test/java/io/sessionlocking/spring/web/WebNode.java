@@ -31,7 +31,15 @@ final class WebNode implements AutoCloseable {
     }
 
     static WebNode start(int redisPort, Map<String, String> properties) {
-        return start(List.of("spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + redisPort), properties);
+        return start(CounterApplication.class, redisPort, properties);
+    }
+
+    /** A node of another test application than {@link CounterApplication}. */
+    static WebNode start(Class<?> application, int redisPort, Map<String, String> properties) {
+        return start(
+                application,
+                List.of("spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + redisPort),
+                properties);
     }
 
     /** A node on a Redis Cluster, seeded with every node of {@code cluster}. */
@@ -39,14 +47,14 @@ final class WebNode implements AutoCloseable {
         String seeds = cluster.nodes().stream()
                 .map(node -> node.host() + ":" + node.port())
                 .collect(Collectors.joining(","));
-        return start(List.of("spring.data.redis.cluster.nodes=" + seeds), properties);
+        return start(CounterApplication.class, List.of("spring.data.redis.cluster.nodes=" + seeds), properties);
     }
 
-    private static WebNode start(List<String> redis, Map<String, String> properties) {
+    private static WebNode start(Class<?> application, List<String> redis, Map<String, String> properties) {
         List<String> args = new ArrayList<>(redis);
         args.addAll(List.of("server.port=0", "server.tomcat.threads.max=120", "logging.level.io.sessionlocking=INFO"));
         properties.forEach((key, value) -> args.add(key + "=" + value));
-        return new WebNode(new SpringApplicationBuilder(CounterApplication.class)
+        return new WebNode(new SpringApplicationBuilder(application)
                 .properties(args.toArray(String[]::new))
                 .run());
     }
