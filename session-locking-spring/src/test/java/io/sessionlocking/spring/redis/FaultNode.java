@@ -117,6 +117,11 @@ final class FaultNode implements AutoCloseable {
         return provider;
     }
 
+    /** The locking repository itself, for calls outside a request. */
+    SessionRepository<Session> repository() {
+        return repository;
+    }
+
     /** Stores a new session with {@code attributes}, outside any request; returns its id. */
     String createSession(Map<String, Object> attributes) {
         Session session = data.plain.createSession();
