@@ -1,5 +1,7 @@
 package io.sessionlocking.spring.redis;
 
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.sessionlocking.core.LockSettings;
 import io.sessionlocking.core.RecordingListener;
 import io.sessionlocking.core.SessionLockProvider;
@@ -11,10 +13,12 @@ import io.sessionlocking.spring.web.OnLostLock;
 import io.sessionlocking.spring.web.RequestSessionLock;
 import io.sessionlocking.spring.web.SessionLockPolicy;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
+import org.springframework.data.redis.connection.RedisClusterConfiguration;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -49,19 +53,15 @@ final class FaultNode implements AutoCloseable {
 
     private FaultNode(
             Repository kind,
-            int dataPort,
-            int lockPort,
+            LettuceConnectionFactory dataConnections,
+            @Nullable LettuceConnectionFactory lockConnections,
             LockSettings settings,
-            Duration clientTimeout,
             boolean renew,
             OnLostLock onLostLock) {
         this.kind = kind;
         this.settings = settings;
-        this.data = new FusedSessions(connect(dataPort, clientTimeout), settings);
+        this.data = new FusedSessions(dataConnections, settings);
         if (kind == Repository.FUSED) {
-            if (dataPort != lockPort) {
-                throw new IllegalArgumentException("The fused repository keeps its lock with the data");
-            }
             this.listener = data.listener;
             this.lockConnections = null;
             this.lockStore = null;
@@ -69,7 +69,7 @@ final class FaultNode implements AutoCloseable {
             this.repository = cast(data.repository);
         } else {
             this.listener = new RecordingListener();
-            this.lockConnections = connect(lockPort, clientTimeout);
+            this.lockConnections = Objects.requireNonNull(lockConnections, "lockConnections");
             this.lockStore = LettuceLockStores.connectWith(lockConnections.getRequiredNativeClient());
             this.provider = new SpinLockProvider(lockStore.store(), settings, listener);
             this.repository = cast(new LockingSessionRepository(data.plain, provider));
@@ -81,25 +81,62 @@ final class FaultNode implements AutoCloseable {
                 .build();
     }
 
+    private FaultNode(
+            Repository kind, int dataPort, int lockPort, LockSettings settings, Duration clientTimeout, boolean renew) {
+        this(
+                kind,
+                connect(new RedisStandaloneConfiguration("127.0.0.1", dataPort), clientTimeout),
+                kind == Repository.FUSED
+                        ? null
+                        : connect(new RedisStandaloneConfiguration("127.0.0.1", lockPort), clientTimeout),
+                settings,
+                renew,
+                OnLostLock.FAIL);
+        if (kind == Repository.FUSED && dataPort != lockPort) {
+            throw new IllegalArgumentException("The fused repository keeps its lock with the data");
+        }
+    }
+
     /** A node whose data and locks go to {@code port}, with renewal and {@code on-lost-lock: fail}. */
     static FaultNode start(Repository kind, int port, LockSettings settings, Duration clientTimeout) {
-        return new FaultNode(kind, port, port, settings, clientTimeout, true, OnLostLock.FAIL);
+        return new FaultNode(kind, port, port, settings, clientTimeout, true);
     }
 
     /** A node as {@link #start}, renewing or not. */
     static FaultNode start(Repository kind, int port, LockSettings settings, Duration clientTimeout, boolean renew) {
-        return new FaultNode(kind, port, port, settings, clientTimeout, renew, OnLostLock.FAIL);
+        return new FaultNode(kind, port, port, settings, clientTimeout, renew);
     }
 
     /** A decorator node whose session data and lock keys go through different ports (e.g. only one proxied). */
     static FaultNode decorator(
             int dataPort, int lockPort, LockSettings settings, Duration clientTimeout, boolean renew) {
-        return new FaultNode(Repository.DECORATOR, dataPort, lockPort, settings, clientTimeout, renew, OnLostLock.FAIL);
+        return new FaultNode(Repository.DECORATOR, dataPort, lockPort, settings, clientTimeout, renew);
     }
 
-    private static LettuceConnectionFactory connect(int port, Duration clientTimeout) {
+    /**
+     * A fused node on a Redis Cluster, seeded with {@code seeds} ({@code host:port}), whose client refreshes its view
+     * of the topology on every redirection, as after a failover.
+     */
+    static FaultNode fusedOnCluster(List<String> seeds, LockSettings settings, Duration clientTimeout) {
+        ClusterClientOptions options = ClusterClientOptions.builder()
+                .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                        .enableAllAdaptiveRefreshTriggers()
+                        .build())
+                .build();
         LettuceConnectionFactory factory = new LettuceConnectionFactory(
-                new RedisStandaloneConfiguration("127.0.0.1", port),
+                new RedisClusterConfiguration(seeds),
+                LettuceClientConfiguration.builder()
+                        .commandTimeout(clientTimeout)
+                        .clientOptions(options)
+                        .build());
+        factory.afterPropertiesSet();
+        factory.start();
+        return new FaultNode(Repository.FUSED, factory, null, settings, true, OnLostLock.FAIL);
+    }
+
+    private static LettuceConnectionFactory connect(RedisStandaloneConfiguration redis, Duration clientTimeout) {
+        LettuceConnectionFactory factory = new LettuceConnectionFactory(
+                redis,
                 LettuceClientConfiguration.builder()
                         .commandTimeout(clientTimeout)
                         .build());
