@@ -1,6 +1,7 @@
 package io.sessionlocking.spring.web;
 
 import io.sessionlocking.testsupport.redis.RedisCluster;
+import io.sessionlocking.testsupport.redis.RedisSentinelGroup;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -48,6 +49,16 @@ final class WebNode implements AutoCloseable {
                 .map(node -> node.host() + ":" + node.port())
                 .collect(Collectors.joining(","));
         return start(CounterApplication.class, List.of("spring.data.redis.cluster.nodes=" + seeds), properties);
+    }
+
+    /** A node on a Sentinel group, through Spring Boot's standard {@code spring.data.redis.sentinel.*} properties. */
+    static WebNode startOnSentinel(RedisSentinelGroup sentinel, Map<String, String> properties) {
+        return start(
+                CounterApplication.class,
+                List.of(
+                        "spring.data.redis.sentinel.master=" + sentinel.masterName(),
+                        "spring.data.redis.sentinel.nodes=" + String.join(",", sentinel.sentinelAddresses())),
+                properties);
     }
 
     private static WebNode start(Class<?> application, List<String> redis, Map<String, String> properties) {
