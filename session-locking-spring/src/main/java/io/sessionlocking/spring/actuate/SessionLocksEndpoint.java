@@ -11,20 +11,24 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.Access;
-import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
-import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 /**
- * The {@code sessionlocks} endpoint: lock contention on this node, and who holds a given session's lock anywhere.
- * Read-only by default; the force release ({@code DELETE /actuator/sessionlocks/{sessionId}}) is available only when
- * the endpoint's access is set to {@code unrestricted}, and every use is logged at WARN. Session ids are shown masked;
- * a full id is only ever accepted as input.
+ * The {@code sessionlocks} endpoint: lock contention on this node ({@code GET /actuator/sessionlocks}), and who holds
+ * a given session's lock anywhere, with an optional force release ({@code POST /actuator/sessionlocks} with {@code
+ * {"sessionId": "...", "release": true}}).
+ *
+ * <p>The look-up takes a full session id, a credential, so it travels in the request body, never in the URL (access
+ * logs and proxies keep URLs), and it is a write operation: available only when the endpoint's access is {@code
+ * unrestricted}, like the force release it can perform. The report is read-only. Session ids are shown masked; a full
+ * id is only ever accepted as input. Every force release is logged at WARN.
  */
 @Endpoint(id = "sessionlocks", defaultAccess = Access.READ_ONLY)
 public class SessionLocksEndpoint {
@@ -60,7 +64,12 @@ public class SessionLocksEndpoint {
     /** A request waiting for or holding a lock now. */
     public record Activity(String session, String method, String path, long forMs) {}
 
-    /** Who holds one session's lock. */
+    /**
+     * Who held one session's lock when it was looked up, and whether the look-up released it by force.
+     *
+     * @param session the masked session id
+     * @param node the holder's node, as {@code session-locking.node-name} names it
+     */
     public record Holder(
             String session,
             boolean held,
@@ -68,10 +77,8 @@ public class SessionLocksEndpoint {
             @Nullable String method,
             @Nullable String path,
             @Nullable Instant since,
-            @Nullable Long ttlMs) {}
-
-    /** Outcome of a force release. */
-    public record Released(String session, boolean released) {}
+            @Nullable Long ttlMs,
+            boolean released) {}
 
     @ReadOperation
     public Report report() {
@@ -105,43 +112,51 @@ public class SessionLocksEndpoint {
                 statistics.recentFailures());
     }
 
-    /** Who holds the lock of {@code sessionId} across the cluster, read from the lock itself. */
-    @ReadOperation
-    public @Nullable Holder holder(@Selector String sessionId) {
-        if (!SessionIds.isValid(sessionId)) {
-            return null;
-        }
+    /**
+     * Who holds the lock of {@code sessionId} across the cluster, read from the lock itself; with {@code release}
+     * {@code true}, also deletes the lock whoever holds it (its holder finds it lost at its next save or renewal),
+     * logged at WARN with the prefix {@code AUDIT:}.
+     *
+     * @param sessionId the full session id, from the request body
+     * @param release whether to force the lock free; absent means no
+     * @return the holder; a malformed id never reaches the backend and is reported as not held
+     */
+    @WriteOperation
+    public Holder holder(String sessionId, @Nullable Boolean release) {
         String masked = SessionIds.mask(sessionId);
-        return provider.holder(sessionId)
-                .map(holder -> {
-                    Map<String, String> fields = HolderInfo.parse(holder.holderInfo());
-                    String since = fields.get("since");
-                    return new Holder(
-                            masked,
-                            true,
-                            fields.get("node"),
-                            fields.get("method"),
-                            fields.get("path"),
-                            since != null && since.matches("\\d{1,19}")
-                                    ? Instant.ofEpochMilli(Long.parseLong(since))
-                                    : null,
-                            holder.ttl().toMillis());
-                })
-                .orElse(new Holder(masked, false, null, null, null, null, null));
-    }
-
-    /** Deletes a stuck lock, whoever holds it. Needs {@code management.endpoint.sessionlocks.access=unrestricted}. */
-    @DeleteOperation
-    public @Nullable Released forceRelease(@Selector String sessionId) {
         if (!SessionIds.isValid(sessionId)) {
-            return null;
+            return describe(masked, Optional.empty(), false);
         }
-        String masked = SessionIds.mask(sessionId);
-        String holder = provider.holder(sessionId).map(h -> h.holderInfo()).orElse("none");
+        Optional<SessionLockProvider.LockHolder> found = provider.holder(sessionId);
+        if (!Boolean.TRUE.equals(release)) {
+            return describe(masked, found, false);
+        }
         boolean released = provider.forceRelease(sessionId);
         logger.warn("AUDIT: force release of the lock of session " + masked + " through the sessionlocks endpoint: "
-                + (released ? "released, holder was [" + holder + "]" : "no lock was held"));
-        return new Released(masked, released);
+                + (released
+                        ? "released, holder was ["
+                                + found.map(SessionLockProvider.LockHolder::holderInfo)
+                                        .orElse("none")
+                                + "]"
+                        : "no lock was held"));
+        return describe(masked, found, released);
+    }
+
+    private static Holder describe(String masked, Optional<SessionLockProvider.LockHolder> found, boolean released) {
+        if (found.isEmpty()) {
+            return new Holder(masked, false, null, null, null, null, null, released);
+        }
+        Map<String, String> fields = HolderInfo.parse(found.get().holderInfo());
+        String since = fields.get("since");
+        return new Holder(
+                masked,
+                true,
+                fields.get("node"),
+                fields.get("method"),
+                fields.get("path"),
+                since != null && since.matches("\\d{1,19}") ? Instant.ofEpochMilli(Long.parseLong(since)) : null,
+                found.get().ttl().toMillis(),
+                released);
     }
 
     private static Activity describe(SessionLockActivity.Entry entry) {

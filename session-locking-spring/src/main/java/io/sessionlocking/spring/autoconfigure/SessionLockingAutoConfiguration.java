@@ -188,8 +188,16 @@ public final class SessionLockingAutoConfiguration {
                     .renewer(renewer.getIfAvailable())
                     .activity(activity.getIfAvailable())
                     .waitObserver(waitObserver.getIfAvailable(() -> LockWaitObserver.NONE))
-                    .nodeName(NodeNames.of(environment.getProperty("spring.application.name", "")))
+                    .nodeName(nodeName(properties, environment))
                     .build();
+        }
+
+        /** {@code session-locking.node-name}, or the application's name with a random id of this JVM. */
+        private static String nodeName(SessionLockingProperties properties, Environment environment) {
+            String configured = properties.getNodeName();
+            return configured != null
+                    ? configured
+                    : NodeNames.of(environment.getProperty("spring.application.name", ""));
         }
 
         @Bean

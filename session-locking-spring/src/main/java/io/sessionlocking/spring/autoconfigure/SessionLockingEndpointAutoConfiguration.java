@@ -7,9 +7,11 @@ import io.sessionlocking.spring.actuate.SessionLockStatistics;
 import io.sessionlocking.spring.actuate.SessionLocksEndpoint;
 import io.sessionlocking.spring.actuate.SessionLocksHealthIndicator;
 import io.sessionlocking.spring.web.SessionLockActivity;
+import io.sessionlocking.spring.web.SessionLockPolicy;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -38,15 +40,22 @@ public final class SessionLockingEndpointAutoConfiguration {
                 SessionLockStatistics statistics,
                 SessionLockActivity activity,
                 LockStore store,
-                SessionLockingProperties properties) {
-            return new SessionLocksEndpoint(provider, statistics, activity, endpointConfiguration(store, properties));
+                SessionLockingProperties properties,
+                ObjectProvider<SessionLockPolicy> policy) {
+            return new SessionLocksEndpoint(
+                    provider, statistics, activity, endpointConfiguration(store, properties, policy.getIfAvailable()));
         }
 
         /** The Spring-side settings the endpoint reports, in a stable order. */
-        private static Map<String, Object> endpointConfiguration(LockStore store, SessionLockingProperties properties) {
+        private static Map<String, Object> endpointConfiguration(
+                LockStore store, SessionLockingProperties properties, @Nullable SessionLockPolicy policy) {
             Map<String, Object> configuration = new LinkedHashMap<>();
             configuration.put("handler", "locking");
             configuration.put("backend", store.name());
+            // This node's name as the holder descriptions of its locks carry it: which node holds a lock.
+            if (policy != null) {
+                configuration.put("nodeName", policy.nodeName());
+            }
             configuration.put("renew", properties.isRenew());
             configuration.put(
                     "onTimeout",

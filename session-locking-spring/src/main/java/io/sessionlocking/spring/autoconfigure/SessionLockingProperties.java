@@ -172,6 +172,13 @@ public class SessionLockingProperties {
     /** Prefix of lock keys, which are '<namespace>:lock:{<session id>}'. */
     private String keyNamespace = "spring:session";
 
+    /**
+     * This node's name in lock holder descriptions (the sessionlocks look-up, failure logs, Redis). When not set, the
+     * application's name and a random id of this JVM, e.g. 'shop#5f3a9c1e', so that no host name or process id is
+     * shown; set it to show one, e.g. '${HOSTNAME}'.
+     */
+    private @Nullable String nodeName;
+
     private final ReadOnly readOnly = new ReadOnly();
 
     /** Stampede-safe regeneration of Spring Boot's Redis caches ({@code session-locking.cache.*}). */
@@ -252,6 +259,7 @@ public class SessionLockingProperties {
     public LockSettings toLockSettings() {
         try {
             requireHttpFailure(failureStatus, retryAfter);
+            requireNodeName(nodeName);
             return LockSettings.builder()
                     .retryDelay(retryDelay)
                     .backoff(backoff)
@@ -277,6 +285,20 @@ public class SessionLockingProperties {
         }
         if (retryAfter.isNegative()) {
             throw new InvalidLockSettingsException("retryAfter", retryAfter.toMillis() + "ms", "0s or more");
+        }
+    }
+
+    /** Printable ASCII, since it is stored in Redis and printed in logs; no ';', the holder description's separator. */
+    private static void requireNodeName(@Nullable String nodeName) {
+        if (nodeName == null) {
+            return;
+        }
+        boolean valid = !nodeName.isEmpty()
+                && nodeName.length() <= 64
+                && nodeName.chars().allMatch(c -> c >= 0x20 && c < 0x7f && c != ';');
+        if (!valid) {
+            throw new InvalidLockSettingsException(
+                    "nodeName", nodeName, "1 to 64 printable ASCII characters without ';'");
         }
     }
 
@@ -459,6 +481,14 @@ public class SessionLockingProperties {
 
     public void setKeyNamespace(String keyNamespace) {
         this.keyNamespace = keyNamespace;
+    }
+
+    public @Nullable String getNodeName() {
+        return nodeName;
+    }
+
+    public void setNodeName(@Nullable String nodeName) {
+        this.nodeName = nodeName;
     }
 
     public ReadOnly getReadOnly() {

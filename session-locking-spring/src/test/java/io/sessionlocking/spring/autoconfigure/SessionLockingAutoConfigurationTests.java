@@ -250,7 +250,12 @@ class SessionLockingAutoConfigurationTests {
                         "max-retry-delay",
                         "5ms",
                         "[10ms, 24h], at least the retry delay"),
-                Arguments.of(List.of("session-locking.retry-after=-1s"), "retry-after", "-1000ms", "0s or more"));
+                Arguments.of(List.of("session-locking.retry-after=-1s"), "retry-after", "-1000ms", "0s or more"),
+                Arguments.of(
+                        List.of("session-locking.node-name=web;1"),
+                        "node-name",
+                        "web;1",
+                        "1 to 64 printable ASCII characters without ';'"));
     }
 
     @ParameterizedTest

@@ -32,6 +32,13 @@ class CounterApplication {
             return "created";
         }
 
+        /** Whether the request has a session, without creating one. */
+        @GetMapping("/peek")
+        String peek(HttpServletRequest request) {
+            HttpSession session = request.getSession(false);
+            return session == null ? "no session" : "counter=" + counter(session);
+        }
+
         @GetMapping("/counter")
         int read(HttpSession session) {
             return counter(session);

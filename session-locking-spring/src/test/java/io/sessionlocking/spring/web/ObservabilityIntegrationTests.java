@@ -7,8 +7,12 @@ import com.jayway.jsonpath.JsonPath;
 import io.sessionlocking.support.SessionIds;
 import io.sessionlocking.testsupport.redis.RedisExtension;
 import io.sessionlocking.testsupport.redis.RedisNode;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -18,9 +22,11 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
@@ -50,23 +56,14 @@ class ObservabilityIntegrationTests {
             CompletableFuture<HttpResponse<String>> holder = sendAsync(node, "/increment?workMillis=1500", cookie);
             await().atMost(Duration.ofSeconds(10)).until(() -> !activity(node).isEmpty());
 
-            HttpResponse<String> whoHolds = node.send("GET", "/actuator/sessionlocks/" + sessionId, null);
-            bodies.add(whoHolds.body());
-            assertThat(JsonPath.<Boolean>read(whoHolds.body(), "$.held")).isTrue();
-            assertThat(JsonPath.<String>read(whoHolds.body(), "$.path")).isEqualTo("/increment");
-            assertThat(JsonPath.<String>read(whoHolds.body(), "$.method")).isEqualTo("POST");
-            assertThat(JsonPath.<String>read(whoHolds.body(), "$.node")).isNotBlank();
-            assertThat(JsonPath.<Number>read(whoHolds.body(), "$.ttlMs").longValue())
-                    .isPositive();
-            assertThat(JsonPath.<String>read(whoHolds.body(), "$.session")).isEqualTo(SessionIds.mask(sessionId));
+            assertThat(node.sendJson("POST", "/actuator/sessionlocks", lookUp(sessionId, false))
+                            .statusCode())
+                    .as("the look-up takes a full session id: only with unrestricted access")
+                    .isIn(404, 405);
 
             HttpResponse<String> refused = node.send("POST", "/increment", cookie);
             assertThat(refused.statusCode()).isEqualTo(503);
             bodies.add(refused.body());
-            assertThat(node.send("DELETE", "/actuator/sessionlocks/" + sessionId, null)
-                            .statusCode())
-                    .as("force release is off unless access is unrestricted")
-                    .isIn(404, 405);
             assertThat(holder.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
             assertThat(node.client()
                             .send(
@@ -147,18 +144,47 @@ class ObservabilityIntegrationTests {
     }
 
     @Test
-    void unrestrictedAccessAllowsAnAuditedForceRelease(CapturedOutput output) throws Exception {
+    void unrestrictedAccessAllowsTheLookUpAndAnAuditedForceReleaseWithTheIdInTheBodyNeverInAUrl(
+            CapturedOutput output, @TempDir Path accessLogs) throws Exception {
         try (WebNode node = WebNode.start(
-                redis.node().port(), observable(Map.of("management.endpoint.sessionlocks.access", "unrestricted")))) {
+                redis.node().port(),
+                observable(Map.of(
+                        "management.endpoint.sessionlocks.access", "unrestricted",
+                        "server.tomcat.accesslog.enabled", "true",
+                        "server.tomcat.accesslog.buffered", "false",
+                        "server.tomcat.basedir", accessLogs.toString(),
+                        "server.tomcat.accesslog.directory", "logs")))) {
             String cookie = node.newSession();
             String sessionId = sessionIdOf(cookie);
             CompletableFuture<HttpResponse<String>> stuck = sendAsync(node, "/increment?workMillis=3000", cookie);
             await().atMost(Duration.ofSeconds(10)).until(() -> !activity(node).isEmpty());
 
-            HttpResponse<String> released = node.send("DELETE", "/actuator/sessionlocks/" + sessionId, null);
+            HttpResponse<String> whoHolds = node.sendJson("POST", "/actuator/sessionlocks", lookUp(sessionId, false));
+
+            assertThat(whoHolds.statusCode()).isEqualTo(200);
+            assertThat(JsonPath.<Boolean>read(whoHolds.body(), "$.held")).isTrue();
+            assertThat(JsonPath.<Boolean>read(whoHolds.body(), "$.released")).isFalse();
+            assertThat(JsonPath.<String>read(whoHolds.body(), "$.path")).isEqualTo("/increment");
+            assertThat(JsonPath.<String>read(whoHolds.body(), "$.method")).isEqualTo("POST");
+            assertThat(JsonPath.<Number>read(whoHolds.body(), "$.ttlMs").longValue())
+                    .isPositive();
+            assertThat(JsonPath.<String>read(whoHolds.body(), "$.session")).isEqualTo(SessionIds.mask(sessionId));
+            String report = node.send("GET", "/actuator/sessionlocks", null).body();
+            assertThat(JsonPath.<String>read(whoHolds.body(), "$.node"))
+                    .as("the node as its own report names it: no host name, no process id")
+                    .isEqualTo(JsonPath.<String>read(report, "$.configuration.nodeName"))
+                    .matches("node#[0-9a-f]{8}")
+                    .doesNotContain(InetAddress.getLocalHost().getHostName());
+            String malformed = node.sendJson("POST", "/actuator/sessionlocks", "{\"sessionId\": \"{bad}\"}")
+                    .body();
+            assertThat(JsonPath.<Boolean>read(malformed, "$.held")).isFalse();
+            assertThat(JsonPath.<String>read(malformed, "$.session")).isEqualTo("****");
+
+            HttpResponse<String> released = node.sendJson("POST", "/actuator/sessionlocks", lookUp(sessionId, true));
 
             assertThat(released.statusCode()).isEqualTo(200);
             assertThat(JsonPath.<Boolean>read(released.body(), "$.released")).isTrue();
+            assertThat(JsonPath.<String>read(released.body(), "$.path")).isEqualTo("/increment");
             long start = System.nanoTime();
             assertThat(node.send("POST", "/increment?workMillis=0", cookie).statusCode())
                     .isEqualTo(200);
@@ -173,13 +199,36 @@ class ObservabilityIntegrationTests {
             assertThat(node.counter(cookie))
                     .as("only the next request's increment landed")
                     .isEqualTo(1);
-            String report = node.send("GET", "/actuator/sessionlocks", null).body();
+            report = node.send("GET", "/actuator/sessionlocks", null).body();
             assertThat(JsonPath.<Integer>read(report, "$.totals.lost"))
                     .as("the stuck holder found its lock gone")
                     .isEqualTo(1);
             assertThat(output.getAll())
                     .contains("AUDIT: force release of the lock of session " + SessionIds.mask(sessionId))
                     .doesNotContain(sessionId);
+            assertThat(accessLog(accessLogs))
+                    .as("the access log has every look-up, and never the session id")
+                    .contains("POST /actuator/sessionlocks HTTP/1.1\" 200")
+                    .doesNotContain(sessionId);
+        }
+    }
+
+    @Test
+    void aConfiguredNodeNameIsWhatTheLookUpShows() throws Exception {
+        try (WebNode node = WebNode.start(
+                redis.node().port(),
+                observable(Map.of(
+                        "management.endpoint.sessionlocks.access", "unrestricted",
+                        "session-locking.node-name", "web-1 (eu-west)")))) {
+            String cookie = node.newSession();
+            CompletableFuture<HttpResponse<String>> holder = sendAsync(node, "/increment?workMillis=1500", cookie);
+            await().atMost(Duration.ofSeconds(10)).until(() -> !activity(node).isEmpty());
+
+            String whoHolds = node.sendJson("POST", "/actuator/sessionlocks", lookUp(sessionIdOf(cookie), false))
+                    .body();
+
+            assertThat(JsonPath.<String>read(whoHolds, "$.node")).isEqualTo("web-1 (eu-west)");
+            assertThat(holder.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
         }
     }
 
@@ -284,6 +333,20 @@ class ObservabilityIntegrationTests {
         // Boot's own Redis health check waits for Lettuce's 60 s default when Redis is gone.
         properties.put("spring.data.redis.timeout", "1s");
         return properties;
+    }
+
+    private static String lookUp(String sessionId, boolean release) {
+        return "{\"sessionId\": \"" + sessionId + "\"" + (release ? ", \"release\": true" : "") + "}";
+    }
+
+    private static String accessLog(Path tomcatBase) throws IOException {
+        try (Stream<Path> files = Files.walk(tomcatBase.resolve("logs"))) {
+            StringBuilder all = new StringBuilder();
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                all.append(Files.readString(file));
+            }
+            return all.toString();
+        }
     }
 
     private static List<Object> activity(WebNode node) throws Exception {

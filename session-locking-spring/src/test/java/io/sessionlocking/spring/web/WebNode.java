@@ -1,6 +1,7 @@
 package io.sessionlocking.spring.web;
 
 import io.sessionlocking.testsupport.redis.RedisCluster;
+import io.sessionlocking.testsupport.redis.RedisSentinelGroup;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,7 +32,15 @@ final class WebNode implements AutoCloseable {
     }
 
     static WebNode start(int redisPort, Map<String, String> properties) {
-        return start(List.of("spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + redisPort), properties);
+        return start(CounterApplication.class, redisPort, properties);
+    }
+
+    /** A node of another test application than {@link CounterApplication}. */
+    static WebNode start(Class<?> application, int redisPort, Map<String, String> properties) {
+        return start(
+                application,
+                List.of("spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + redisPort),
+                properties);
     }
 
     /** A node on a Redis Cluster, seeded with every node of {@code cluster}. */
@@ -39,14 +48,24 @@ final class WebNode implements AutoCloseable {
         String seeds = cluster.nodes().stream()
                 .map(node -> node.host() + ":" + node.port())
                 .collect(Collectors.joining(","));
-        return start(List.of("spring.data.redis.cluster.nodes=" + seeds), properties);
+        return start(CounterApplication.class, List.of("spring.data.redis.cluster.nodes=" + seeds), properties);
     }
 
-    private static WebNode start(List<String> redis, Map<String, String> properties) {
+    /** A node on a Sentinel group, through Spring Boot's standard {@code spring.data.redis.sentinel.*} properties. */
+    static WebNode startOnSentinel(RedisSentinelGroup sentinel, Map<String, String> properties) {
+        return start(
+                CounterApplication.class,
+                List.of(
+                        "spring.data.redis.sentinel.master=" + sentinel.masterName(),
+                        "spring.data.redis.sentinel.nodes=" + String.join(",", sentinel.sentinelAddresses())),
+                properties);
+    }
+
+    private static WebNode start(Class<?> application, List<String> redis, Map<String, String> properties) {
         List<String> args = new ArrayList<>(redis);
         args.addAll(List.of("server.port=0", "server.tomcat.threads.max=120", "logging.level.io.sessionlocking=INFO"));
         properties.forEach((key, value) -> args.add(key + "=" + value));
-        return new WebNode(new SpringApplicationBuilder(CounterApplication.class)
+        return new WebNode(new SpringApplicationBuilder(application)
                 .properties(args.toArray(String[]::new))
                 .run());
     }
@@ -64,6 +83,16 @@ final class WebNode implements AutoCloseable {
 
     HttpResponse<String> send(String method, String path, String cookie) throws IOException, InterruptedException {
         return client.send(request(method, path, cookie, REQUEST_TIMEOUT), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Sends {@code json} as the body, without a cookie (an operator's call to an Actuator endpoint). */
+    HttpResponse<String> sendJson(String method, String path, String json) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(REQUEST_TIMEOUT)
+                .header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(json))
+                .build();
+        return client.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     HttpRequest request(String method, String path, String cookie, Duration timeout, String... headers) {
