@@ -409,7 +409,7 @@ public class LockingRedisSessionRepository implements SessionRepository<LockingR
         @Override
         public @Nullable Acquisition<LockingRedisSession> lockAndLoad(
                 String id, String holderInfo, RequestSessionLock request) {
-            Acquisition<List<Object>> acquired = provider.acquire(id, holderInfo, lockAndLoad);
+            Acquisition<List<Object>> acquired = provider.acquire(id, holderInfo, lockAndLoad, request.abandonment());
             if (acquired == null) {
                 return null;
             }

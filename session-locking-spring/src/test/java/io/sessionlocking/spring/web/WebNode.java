@@ -31,7 +31,15 @@ final class WebNode implements AutoCloseable {
     }
 
     static WebNode start(int redisPort, Map<String, String> properties) {
-        return start(List.of("spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + redisPort), properties);
+        return start(redisPort, properties, new Class<?>[0]);
+    }
+
+    /** A node with {@code configurations} added to {@link CounterApplication}, e.g. beans that watch or break it. */
+    static WebNode start(int redisPort, Map<String, String> properties, Class<?>... configurations) {
+        return start(
+                List.of("spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + redisPort),
+                properties,
+                configurations);
     }
 
     /** A node on a Redis Cluster, seeded with every node of {@code cluster}. */
@@ -39,16 +47,24 @@ final class WebNode implements AutoCloseable {
         String seeds = cluster.nodes().stream()
                 .map(node -> node.host() + ":" + node.port())
                 .collect(Collectors.joining(","));
-        return start(List.of("spring.data.redis.cluster.nodes=" + seeds), properties);
+        return start(List.of("spring.data.redis.cluster.nodes=" + seeds), properties, new Class<?>[0]);
     }
 
-    private static WebNode start(List<String> redis, Map<String, String> properties) {
+    private static WebNode start(List<String> redis, Map<String, String> properties, Class<?>[] configurations) {
         List<String> args = new ArrayList<>(redis);
         args.addAll(List.of("server.port=0", "server.tomcat.threads.max=120", "logging.level.io.sessionlocking=INFO"));
+        // The tests fire dozens of parallel requests at one session on purpose (they must all wait, none be refused);
+        // the tests of the cap set their own.
+        args.add("session-locking.max-waiters-per-session=100");
         properties.forEach((key, value) -> args.add(key + "=" + value));
         return new WebNode(new SpringApplicationBuilder(CounterApplication.class)
+                .sources(configurations)
                 .properties(args.toArray(String[]::new))
                 .run());
+    }
+
+    int port() {
+        return Integer.parseInt(base.substring(base.lastIndexOf(':') + 1));
     }
 
     ConfigurableApplicationContext context() {
