@@ -53,8 +53,11 @@ final class LocalWaiters {
     /** One session's waiters on this node, oldest first, and what this node knows of the session elsewhere. */
     private static final class SessionWaiters {
         final ConcurrentLinkedDeque<Waiter> queue = new ConcurrentLinkedDeque<>();
-        /** The queue's size; changed only inside compute (the deque's own size() walks it). */
-        int size;
+        /**
+         * The queue's size; changed only inside compute (the deque's own size() walks it), read outside it by the
+         * first waiter's report, hence volatile.
+         */
+        volatile int size;
         /** The other nodes' waiters for this session, as the last answered attempt reported them. */
         volatile int elsewhere;
         /** When the first call of the session's current failing streak was sent, or {@link #NOT_FAILING}. */
