@@ -60,7 +60,8 @@ class DocumentedNamesTests {
             Map.entry("RedisCacheWriter", "org.springframework.data.redis.cache.RedisCacheWriter"),
             Map.entry("RedisCacheManager", "org.springframework.data.redis.cache.RedisCacheManager"),
             Map.entry("RedisCacheConfiguration", "org.springframework.data.redis.cache.RedisCacheConfiguration"),
-            Map.entry("NullValue", "org.springframework.cache.support.NullValue"));
+            Map.entry("NullValue", "org.springframework.cache.support.NullValue"),
+            Map.entry("ActionCode", "org.apache.coyote.ActionCode"));
 
     private static final Pattern BACKTICKED = Pattern.compile("`([^`\\s]+)`");
     private static final Pattern TYPE_DECLARATION =

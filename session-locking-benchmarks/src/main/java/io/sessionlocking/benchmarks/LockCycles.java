@@ -4,12 +4,15 @@ import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.sessionlocking.core.AttemptRequest;
 import io.sessionlocking.core.LockSettings;
 import io.sessionlocking.core.LockStore;
 import io.sessionlocking.core.SessionLock;
 import io.sessionlocking.core.SpinLockProvider;
+import io.sessionlocking.support.LockKeys;
 import io.sessionlocking.support.LockScripts;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -29,6 +32,9 @@ final class LockCycles {
 
     LockCycles(RedisAsyncCommands<String, String> raw) {
         this.raw = raw;
+        // The raw script pair sends them by SHA, as the engine does once they are cached.
+        await(raw.scriptLoad(LockScripts.ACQUIRE));
+        await(raw.scriptLoad(LockScripts.RELEASE));
     }
 
     /** The physical limit: {@code SET key v NX PX ttl} then {@code DEL key}, two round trips, no script. */
@@ -37,13 +43,28 @@ final class LockCycles {
         await(raw.del(key));
     }
 
-    /** The physical limit of a safe lock: the engine's two commands, without the engine. */
+    /**
+     * The physical limit of a safe lock: the engine's two commands (its acquire script on a free lock, its release
+     * script), without the engine.
+     */
     void rawScriptPair(String key) {
-        rawSet(key);
-        Long deleted =
-                await(raw.evalsha(LockScripts.RELEASE_SHA, ScriptOutputType.INTEGER, new String[] {key}, RAW_VALUE));
-        if (!Long.valueOf(1).equals(deleted)) {
-            throw new IllegalStateException("raw compare-and-delete did not delete " + key);
+        String[] keys = {key, LockKeys.waitersKey(key)};
+        String ttl = Long.toString(RAW_TTL.toMillis());
+        List<Object> taken = await(raw.evalsha(
+                LockScripts.ACQUIRE_SHA,
+                ScriptOutputType.MULTI,
+                keys,
+                RAW_VALUE,
+                ttl,
+                LockScripts.mode(AttemptRequest.Queueing.POLL),
+                "1",
+                ttl));
+        if (!Long.valueOf(1).equals(taken.get(0))) {
+            throw new IllegalStateException("raw acquire script found " + key + " taken");
+        }
+        Long released = await(raw.evalsha(LockScripts.RELEASE_SHA, ScriptOutputType.INTEGER, keys, RAW_VALUE, ttl));
+        if (!Long.valueOf(1).equals(released)) {
+            throw new IllegalStateException("raw release script did not release " + key);
         }
     }
 

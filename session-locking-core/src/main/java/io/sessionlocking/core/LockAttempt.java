@@ -8,10 +8,12 @@ import org.jspecify.annotations.Nullable;
  * session's lock and returns the session is one attempt. {@link SpinLockProvider} calls it until it succeeds, finds
  * nothing to lock, or the deadline passes; waiting, owner values, timeouts and events stay the engine's.
  *
- * <p>Contract, as for {@link LockStore#tryAcquire}: the attempt is atomic in the backend (two racing attempts on a
- * free lock never both succeed), returns or throws within {@code timeout}, reports a backend failure or time-out as a
- * {@link LockStoreException}, and, when the outcome is unknown (a time-out after the command was sent), arranges
- * best-effort that {@code ownerValue} does not keep the lock; the engine never reuses that owner value.
+ * <p>Contract, as for {@link LockStore#acquire}: the attempt is atomic in the backend (two racing attempts on a free
+ * lock never both succeed), succeeds again for an owner value that already holds the lock, records the request's
+ * waiter count when the lock is held and answers with the other nodes' (see {@link AttemptRequest}), returns or throws
+ * within the request's timeout, reports a backend failure or time-out as a {@link LockStoreException}, and, when the
+ * outcome is unknown (a time-out after the command was sent), arranges best-effort that the owner value does not keep
+ * the lock, its queue entry or its count; the engine never reuses that owner value for a new queue entry.
  *
  * @param <T> what a successful attempt returns besides the lock (e.g. the session's stored fields)
  */
@@ -19,20 +21,16 @@ import org.jspecify.annotations.Nullable;
 public interface LockAttempt<T> {
 
     /**
-     * Tries once to make {@code ownerValue} the owner of the lock at {@code key} for {@code ttl}. An attempt whose
-     * owner value already owns the lock (it was handed over) succeeds again. A backend with a queue may queue the owner
-     * value behind the holder ({@link AttemptOutcome.Queued}); {@code queued} tells that an earlier attempt of the same
-     * acquisition, with the same owner value, was queued, so that it is not queued twice.
+     * Tries once to make the request's owner value the owner of its lock.
      *
      * @throws InterruptedException when the calling thread is interrupted while waiting for the backend
      */
-    AttemptOutcome<T> attempt(String key, String ownerValue, Duration ttl, Duration timeout, boolean queued)
-            throws InterruptedException;
+    AttemptOutcome<T> attempt(AttemptRequest request) throws InterruptedException;
 
     /**
-     * The acquisition gives up after {@code ownerValue} was queued: take it out of the queue, and if the lock was
-     * handed to it meanwhile, release it (to the next in the queue). Best effort: sent without waiting for the reply
-     * (the backend may be the reason the acquisition gave up), never throws.
+     * The acquisition gives up after an attempt found the lock held: take {@code ownerValue} out of the queue and drop
+     * its waiter count, and if the lock was handed to it meanwhile, release it (to the next in the queue). Best effort:
+     * sent without waiting for the reply (the backend may be the reason the acquisition gave up), never throws.
      */
     default void leave(String key, String ownerValue, Duration timeout) {}
 

@@ -16,10 +16,26 @@ public final class LockCouldNotBeAcquiredException extends RuntimeException {
     public enum Reason {
         /** Another holder kept the lock until the acquisition timeout. */
         TIMEOUT,
-        /** Too many requests of this session were already waiting in this JVM. */
+        /**
+         * Too many requests of this session were already waiting for its lock, on all nodes together (see {@link
+         * LockSettings#maxWaitersPerSession()}): refused at once, without waiting.
+         */
         TOO_MANY_WAITERS,
-        /** The backend failed or did not answer in time, up to the acquisition timeout. */
+        /**
+         * Too many requests of all sessions were already waiting for a lock on this node (see {@link
+         * LockSettings#maxWaitersPerNode()}): refused at once, without waiting.
+         */
+        NODE_SATURATED,
+        /**
+         * The backend kept failing (or did not answer) for the command timeout, or until the acquisition timeout when
+         * that came first.
+         */
         BACKEND_UNAVAILABLE,
+        /**
+         * Nobody wanted the lock any more while the request waited for it (its client went away, see {@link
+         * Abandonment}); it left the lock alone.
+         */
+        ABANDONED,
         /** The waiting thread was interrupted; its interrupt status is set again. */
         INTERRUPTED
     }

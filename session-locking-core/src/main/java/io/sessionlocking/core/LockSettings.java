@@ -42,11 +42,20 @@ public final class LockSettings {
     public static final String DEFAULT_KEY_NAMESPACE = "spring:session";
 
     /**
-     * Requests of one session that may wait for its lock at once in one JVM; one more fails at once with {@link
-     * LockCouldNotBeAcquiredException.Reason#TOO_MANY_WAITERS}, so that a flood on one session cannot occupy the
-     * whole worker pool.
+     * Requests of one session that may wait for its lock at once, on all nodes together; one more fails at once with
+     * {@link LockCouldNotBeAcquiredException.Reason#TOO_MANY_WAITERS}. A browser sends at most 6 requests at once to a
+     * host over HTTP/1.1 (one holds the lock, 5 wait); 16 leaves room for a page's parallel calls over HTTP/2 and two
+     * or three tabs loading at once. A session with more waiting requests is a script, a retry loop or an attack.
      */
-    public static final int DEFAULT_MAX_WAITERS_PER_SESSION = 64;
+    public static final int DEFAULT_MAX_WAITERS_PER_SESSION = 16;
+
+    /**
+     * Requests of all sessions that may wait for a lock at once on one node; one more fails at once with {@link
+     * LockCouldNotBeAcquiredException.Reason#NODE_SATURATED}, so that waiters never occupy the whole worker pool. Half
+     * of the 200 worker threads Tomcat and Jetty have by default; the Spring Boot integration derives it from the
+     * server's own setting.
+     */
+    public static final int DEFAULT_MAX_WAITERS_PER_NODE = 100;
 
     /** Longest time one backend command (one attempt, a release, an extension) may take. */
     public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(2);
@@ -91,6 +100,7 @@ public final class LockSettings {
     private final Duration lockTtl;
     private final String keyNamespace;
     private final int maxWaitersPerSession;
+    private final int maxWaitersPerNode;
     private final Duration commandTimeout;
 
     private LockSettings(Builder builder) {
@@ -120,6 +130,7 @@ public final class LockSettings {
         this.maxRetryDelay = requireMaxRetryDelay(builder.maxRetryDelay, retryDelay, backoff);
         this.keyNamespace = requireNamespace(builder.keyNamespace);
         this.maxWaitersPerSession = requireBetween("maxWaitersPerSession", builder.maxWaitersPerSession);
+        this.maxWaitersPerNode = requireBetween("maxWaitersPerNode", builder.maxWaitersPerNode);
         this.commandTimeout =
                 requireBetween("commandTimeout", builder.commandTimeout, MIN_DURATION, MAX_COMMAND_TIMEOUT);
     }
@@ -144,6 +155,7 @@ public final class LockSettings {
                 .timeoutFraction(timeoutFraction)
                 .keyNamespace(keyNamespace)
                 .maxWaitersPerSession(maxWaitersPerSession)
+                .maxWaitersPerNode(maxWaitersPerNode)
                 .commandTimeout(commandTimeout)
                 .lockTtl(lockTtl);
         return timeoutExplicit ? builder.timeout(timeout) : builder;
@@ -192,8 +204,17 @@ public final class LockSettings {
         return keyNamespace;
     }
 
+    /**
+     * Requests of one session that may wait for its lock at once, on all nodes together. Exact within a node; across
+     * nodes each node counts the others' waiters as they last reported them (see {@link SpinLockProvider}).
+     */
     public int maxWaitersPerSession() {
         return maxWaitersPerSession;
+    }
+
+    /** Requests of all sessions that may wait for a lock at once on this node; exact. */
+    public int maxWaitersPerNode() {
+        return maxWaitersPerNode;
     }
 
     public Duration commandTimeout() {
@@ -207,7 +228,7 @@ public final class LockSettings {
                 + ", maxRequestTime=" + maxRequestTime + ", timeoutFraction=" + timeoutFraction + ", timeout="
                 + timeout + (timeoutExplicit ? " (explicit)" : " (derived)") + ", lockTtl=" + lockTtl
                 + ", keyNamespace=" + keyNamespace + ", maxWaitersPerSession=" + maxWaitersPerSession
-                + ", commandTimeout=" + commandTimeout + "]";
+                + ", maxWaitersPerNode=" + maxWaitersPerNode + ", commandTimeout=" + commandTimeout + "]";
     }
 
     private static Duration requireBetween(String setting, @Nullable Duration value, Duration min, Duration max) {
@@ -285,6 +306,7 @@ public final class LockSettings {
         private @Nullable Duration lockTtl;
         private @Nullable String keyNamespace = DEFAULT_KEY_NAMESPACE;
         private int maxWaitersPerSession = DEFAULT_MAX_WAITERS_PER_SESSION;
+        private int maxWaitersPerNode = DEFAULT_MAX_WAITERS_PER_NODE;
         private @Nullable Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
 
         private Builder() {}
@@ -338,6 +360,11 @@ public final class LockSettings {
 
         public Builder maxWaitersPerSession(int maxWaitersPerSession) {
             this.maxWaitersPerSession = maxWaitersPerSession;
+            return this;
+        }
+
+        public Builder maxWaitersPerNode(int maxWaitersPerNode) {
+            this.maxWaitersPerNode = maxWaitersPerNode;
             return this;
         }
 

@@ -4,26 +4,31 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The backend SPI: four atomic operations on one lock key. A backend implements only these; waiting, timeouts, tokens
+ * The backend SPI: a few atomic operations on one lock key. A backend implements only these; waiting, timeouts, tokens
  * and events are the engine's ({@link SpinLockProvider}), so every backend behaves the same.
  *
  * <p>Each operation must be atomic in the backend (one command or one script): two callers racing on a free key can
- * never both see {@link #tryAcquire} succeed. Each call returns or throws within its {@code timeout}; a backend
+ * never both see {@link #acquire} succeed. Each call returns or throws within its {@code timeout}; a backend
  * failure or time-out is a {@link LockStoreException}. Implementations are thread-safe.
  */
 public interface LockStore {
 
     /**
-     * Sets {@code key} to {@code token} with the given time-to-live, only if the key does not exist.
+     * One attempt at the lock at the request's key for its owner value, with the request's time-to-live: takes it if it
+     * is free (or already this owner value's, e.g. a command the client resent after a lost reply), else reports it
+     * held, or queued behind its holder when the request asks to queue and this store has a queue (its {@link #release}
+     * then hands the lock to the queue's first owner value and announces it, see {@link #handOffs()}; stores without a
+     * queue answer {@link AttemptOutcome.Held}). On a held lock it records the request's waiter count as the count of
+     * the owner value's node and answers with the other nodes' counts (see {@link AttemptRequest}); taking the lock
+     * drops the owner value's count.
      *
      * <p>When the outcome is unknown (the call timed out or was interrupted after the command was sent) the
-     * implementation must arrange, best-effort, that the token does not keep the lock, e.g. by sending a
-     * compare-and-delete behind it; the engine never reuses such a token.
+     * implementation must arrange, best-effort, that the owner value keeps neither the lock, nor a queue entry, nor a
+     * count, e.g. by sending a {@link #leave} behind it.
      *
-     * @return {@code true} when this call took the lock
      * @throws InterruptedException when the calling thread is interrupted while waiting for the backend
      */
-    boolean tryAcquire(String key, String token, Duration ttl, Duration timeout) throws InterruptedException;
+    AttemptOutcome<Boolean> acquire(AttemptRequest request) throws InterruptedException;
 
     /**
      * Releases the lock at {@code key} only if {@code token} holds it; {@code true} when released. A store with a queue
@@ -51,21 +56,11 @@ public interface LockStore {
     String name();
 
     /**
-     * Like {@link #tryAcquire}, but a store with a queue queues {@code token} behind the holder when the lock is held
-     * ({@link AttemptOutcome.Queued}), once per acquisition ({@code queued} tells that an earlier attempt queued it), and
-     * its {@link #release} then hands the lock to the queue's first token and announces it ({@link #handOffs()}).
-     * Stores without a queue take the lock or report it held.
+     * An acquisition gives up after an attempt found the lock held: takes {@code token} out of the queue and drops its
+     * waiter count, releasing the lock (handing it on for {@code ttl}) if it was handed to it meanwhile. Sent without
+     * waiting for the reply; never throws.
      */
-    default AttemptOutcome<Boolean> acquireOrQueue(
-            String key, String token, Duration ttl, Duration timeout, boolean queued) throws InterruptedException {
-        return tryAcquire(key, token, ttl, timeout) ? AttemptOutcome.acquired(Boolean.TRUE) : AttemptOutcome.held(null);
-    }
-
-    /**
-     * Takes a queued token that gives up out of the queue, releasing the lock (handing it on for {@code ttl}) if it was
-     * handed to it meanwhile. Sent without waiting for the reply; never throws.
-     */
-    default void leaveQueue(String key, String token, Duration ttl, Duration timeout) {}
+    void leave(String key, String token, Duration ttl, Duration timeout);
 
     /** The announcements of this store's hand-offs, or {@code null} when it has no queue (its waiters poll). */
     default @Nullable HandOffs handOffs() {

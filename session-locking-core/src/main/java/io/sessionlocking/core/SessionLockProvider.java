@@ -16,8 +16,8 @@ public interface SessionLockProvider {
      *     printable ASCII, spaces or braces) is rejected at once with {@link IllegalArgumentException}
      * @return the held lock; release it in a {@code finally} block or with try-with-resources
      * @throws LockCouldNotBeAcquiredException when the lock could not be acquired in time, too many requests of this
-     *     session already wait, the backend is unavailable, or the thread was interrupted (its interrupt status is set
-     *     again)
+     *     session or of this node already wait, the backend is unavailable, or the thread was interrupted (its
+     *     interrupt status is set again)
      */
     SessionLock acquire(String sessionId);
 
@@ -26,17 +26,32 @@ public interface SessionLockProvider {
      * ({@link #holder}). The description must not contain the session id; at most {@value #MAX_HOLDER_INFO_LENGTH}
      * printable characters are kept.
      */
-    SessionLock acquire(String sessionId, String holderInfo);
+    default SessionLock acquire(String sessionId, String holderInfo) {
+        return acquire(sessionId, holderInfo, Abandonment.NEVER);
+    }
+
+    /**
+     * Like {@link #acquire(String, String)}, giving up with {@link LockCouldNotBeAcquiredException.Reason#ABANDONED}
+     * within about one retry delay of {@code abandonment} turning true (e.g. the client went away), without taking the
+     * lock.
+     */
+    SessionLock acquire(String sessionId, String holderInfo, Abandonment abandonment);
 
     /**
      * Acquires the lock of a session through {@code attempt}, which takes the lock and may read what it guards in the
-     * same backend call; waits, times out and fails exactly like {@link #acquire(String, String)}.
+     * same backend call; waits, times out and fails exactly like {@link #acquire(String, String, Abandonment)}.
      *
      * @return the held lock with what the successful attempt read, or {@code null} when an attempt found nothing to
      *     lock ({@link AttemptOutcome.Absent}): then no lock is held and nothing was left behind
      * @throws LockCouldNotBeAcquiredException as {@link #acquire(String)}
      */
-    <T> @Nullable Acquisition<T> acquire(String sessionId, String holderInfo, LockAttempt<T> attempt);
+    <T> @Nullable Acquisition<T> acquire(
+            String sessionId, String holderInfo, LockAttempt<T> attempt, Abandonment abandonment);
+
+    /** Like {@link #acquire(String, String, LockAttempt, Abandonment)} for an acquisition that nobody abandons. */
+    default <T> @Nullable Acquisition<T> acquire(String sessionId, String holderInfo, LockAttempt<T> attempt) {
+        return acquire(sessionId, holderInfo, attempt, Abandonment.NEVER);
+    }
 
     /** A held lock together with what the attempt that took it read. */
     record Acquisition<T>(SessionLock lock, T value) {}
@@ -66,6 +81,6 @@ public interface SessionLockProvider {
     /** The settings this provider runs with. */
     LockSettings settings();
 
-    /** Requests waiting for a session lock in this JVM right now, over all sessions. */
+    /** Requests waiting for a held session lock in this JVM right now, over all sessions. */
     int waitingCount();
 }

@@ -18,12 +18,34 @@ import org.jspecify.annotations.Nullable;
  * <p>Timing guarantees: {@link #acquire} returns or throws no later than about {@code timeout + min(commandTimeout,
  * 50 ms)} after it was called, whatever the backend does, because every pause ends at the deadline and every backend
  * call is bounded by the time left (at least {@value #MIN_CALL_TIMEOUT_MILLIS} ms, so that the last attempt is not
- * doomed). Backend failures are retried like a held lock until the deadline, so a Redis restart during a wait is
- * survived.
+ * doomed). A backend that fails gives its answer sooner: a failing streak (calls for the session that fail or time out,
+ * with no answered call in between, counted from when the first of them was sent) ends the wait with {@link
+ * Reason#BACKEND_UNAVAILABLE} once it has lasted the command timeout, so a request during an outage is answered within
+ * about {@code commandTimeout + retryDelay} (a call that timed out has used the whole budget at once; the calls of a
+ * streak are bounded by what is left of it, at least {@value #MIN_CALL_TIMEOUT_MILLIS} ms). A shorter blip (a refused
+ * connection while Redis restarts) is retried at the retry delay and survived. The other waiters of the session on this
+ * node see the same streak and fail with it; the first of them after it makes one call, so that a recovery is noticed.
  *
- * <p>The failure reason is {@link Reason#BACKEND_UNAVAILABLE} when the backend was failing at the end: the last two
- * attempts failed, or it never answered at all. A single slow reply at the deadline after the lock was seen held is a
- * {@link Reason#TIMEOUT}: the lock was busy, the backend was not down.
+ * <p>At the deadline the reason is {@link Reason#BACKEND_UNAVAILABLE} when the backend was failing at the end: the last
+ * two attempts failed, or it never answered at all. A single slow reply at the deadline after the lock was seen held is
+ * a {@link Reason#TIMEOUT}: the lock was busy, the backend was not down.
+ *
+ * <p>Waiter caps ({@link LocalWaiters}): a request that would wait behind {@link LockSettings#maxWaitersPerSession()}
+ * others of its session fails at once with {@link Reason#TOO_MANY_WAITERS}, and one that would wait while {@link
+ * LockSettings#maxWaitersPerNode()} requests of this node already wait fails at once with {@link
+ * Reason#NODE_SATURATED}; a request whose lock is free is never refused. The per-session cap counts every node's
+ * waiters without a round trip of its own: each attempt on a held lock reports this node's waiters for the session
+ * and is answered with the other nodes' (see {@link AttemptRequest}), and a newcomer is refused when this node's
+ * waiters plus the others', as last reported, reach the cap. Exact within a node; across nodes the others' count is as
+ * old as the two nodes' last attempts on the lock (one retry delay while their waiters poll, up to the {@value
+ * #HANDED_OVER_BACKSTOP_MILLIS} ms backstop while they wait for an announced hand-off), so a burst that starts on
+ * several nodes at once may overshoot the cap until those attempts, by at most the cap per node. Admitted waiters are
+ * never evicted. A dead node's count lapses when its waiters would have given up.
+ *
+ * <p>Abandonment: an acquisition given an {@link Abandonment} asks it before every attempt and at least every retry
+ * delay while it pauses (its pause is cut into retry delays, also while it waits for a hand-off), and gives up with
+ * {@link Reason#ABANDONED} within one retry delay of it turning true. It never takes the lock then: a lock a hand-off
+ * gave it meanwhile is released on by its leave.
  *
  * <p>Fairness: within this JVM the waiters of a session queue in arrival order; only the oldest polls the backend,
  * and a lock released by this JVM wakes it at once ({@link LocalWaiters}). A request never overtakes an older one of
@@ -34,7 +56,7 @@ import org.jspecify.annotations.Nullable;
  * polling. While an announcement may have been missed, waiters poll at the retry delay; otherwise (and with {@link
  * LockSettings.WakeUp#POLL}) the first attempt after a release wins.
  *
- * <p>An attempt is a {@link LockStore#tryAcquire} by default, or any {@link LockAttempt}, e.g. one script that takes a
+ * <p>An attempt is a {@link LockStore#acquire} by default, or any {@link LockAttempt}, e.g. one script that takes a
  * session's lock and returns the session in the same round trip. Keys come from a key layout: {@code
  * <namespace>:lock:{<id>}} by default, or another (the session's own key, when the lock lives inside the session).
  *
@@ -49,7 +71,6 @@ public final class SpinLockProvider implements SessionLockProvider {
      */
     static final long HANDED_OVER_BACKSTOP_MILLIS = 1000;
 
-    static final int OWNERSHIP_CHECK_EVERY = 8;
     private static final long MIN_CALL_TIMEOUT_NANOS =
             Duration.ofMillis(MIN_CALL_TIMEOUT_MILLIS).toNanos();
     private static final long HANDED_OVER_BACKSTOP_NANOS =
@@ -66,6 +87,7 @@ public final class SpinLockProvider implements SessionLockProvider {
     private final @Nullable HandOffs handOffs;
 
     private final boolean notify;
+    private final StoreAttempt storeAttempt = new StoreAttempt();
 
     public SpinLockProvider(LockStore store, LockSettings settings) {
         this(store, settings, SessionLockListener.NONE, LockClock.SYSTEM);
@@ -94,7 +116,7 @@ public final class SpinLockProvider implements SessionLockProvider {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.keyLayout = Objects.requireNonNull(keyLayout, "keyLayout");
         this.delays = new RetryDelays(settings);
-        this.waiters = new LocalWaiters(settings.maxWaitersPerSession());
+        this.waiters = new LocalWaiters(settings.maxWaitersPerSession(), settings.maxWaitersPerNode());
         HandOffs announced = settings.wakeUp() == LockSettings.WakeUp.NOTIFY ? store.handOffs() : null;
         this.handOffs = announced;
         this.notify = announced != null;
@@ -115,31 +137,34 @@ public final class SpinLockProvider implements SessionLockProvider {
 
     @Override
     public SessionLock acquire(String sessionId) {
-        return acquire(sessionId, "");
+        return acquire(sessionId, "", Abandonment.NEVER);
     }
 
     @Override
-    public SessionLock acquire(String sessionId, String holderInfo) {
-        Acquisition<Boolean> acquisition = acquire(sessionId, holderInfo, new StoreAttempt());
+    public SessionLock acquire(String sessionId, String holderInfo, Abandonment abandonment) {
+        Acquisition<Boolean> acquisition = acquire(sessionId, holderInfo, storeAttempt, abandonment);
         // A store attempt never reports the lock's resource absent: it creates the lock key itself.
         return Objects.requireNonNull(acquisition, "store attempts are never absent")
                 .lock();
     }
 
     @Override
-    public <T> @Nullable Acquisition<T> acquire(String sessionId, String holderInfo, LockAttempt<T> attempt) {
+    public <T> @Nullable Acquisition<T> acquire(
+            String sessionId, String holderInfo, LockAttempt<T> attempt, Abandonment abandonment) {
         SessionIds.requireValid(sessionId);
         Objects.requireNonNull(attempt, "attempt");
+        Objects.requireNonNull(abandonment, "abandonment");
         String suffix = HolderValues.suffix(holderInfo);
         String key = keyLayout.apply(sessionId);
         String masked = SessionIds.mask(sessionId);
         long start = clock.nanoTime();
-        LocalWaiters.Waiter me = waiters.enter(key);
+        LocalWaiters.Entry entry = waiters.enter(key);
+        LocalWaiters.Waiter me = entry.waiter();
         if (me == null) {
-            throw fail(Reason.TOO_MANY_WAITERS, start, 0, masked, null, null);
+            throw fail(Objects.requireNonNull(entry.refusal()), start, 0, masked, null, null);
         }
         try {
-            return spin(key, masked, start, suffix, me, attempt);
+            return spin(key, masked, start, suffix, me, attempt, abandonment);
         } finally {
             waiters.leave(key, me);
         }
@@ -151,10 +176,12 @@ public final class SpinLockProvider implements SessionLockProvider {
             long start,
             String holderSuffix,
             LocalWaiters.Waiter me,
-            LockAttempt<T> attempt) {
+            LockAttempt<T> attempt,
+            Abandonment abandonment) {
         long deadline = start + settings.timeout().toNanos();
         Duration ttl = settings.lockTtl();
         long commandTimeoutNanos = settings.commandTimeout().toNanos();
+        boolean watched = abandonment != Abandonment.NEVER;
         // The owner value is the random token followed by the holder's description; only the token makes it unique.
         String ownerValue = LockTokens.next() + holderSuffix;
         me.ownerValue = ownerValue;
@@ -167,14 +194,20 @@ public final class SpinLockProvider implements SessionLockProvider {
         // over and announce it. queuedPeriod: the subscription period in which it was queued; while the watch reports
         // the same period no announcement can have been missed, so the waiter need not poll (see HandOffs).
         boolean queued = false;
-        // Whether the last attempt was answered with Queued: only then must a waiter that gives up leave the queue
-        // itself; after a failed attempt the store has already sent the leave behind it.
-        boolean answeredQueued = false;
+        // Whether the last attempt was answered with the lock held: the backend then keeps this owner value's waiter
+        // count (and queue entry), so a waiter that gives up must leave itself; after a failed attempt the store has
+        // already sent the leave behind it.
+        boolean mustLeave = false;
         long queuedPeriod = HandOffs.NOT_SUBSCRIBED;
         HandOffs.Watch watch = null;
         boolean acquired = false;
         try {
             while (true) {
+                me.woken = false;
+                if (watched && abandonment.isAbandoned()) {
+                    // The finally block leaves the queue, releasing on a lock that a hand-off gave it meanwhile.
+                    throw fail(Reason.ABANDONED, start, attempts, masked, lastHolder, null);
+                }
                 if (me.handedOver) {
                     me.handedOver = false;
                     AttemptOutcome<T> handed = attempt.handedOver();
@@ -184,18 +217,30 @@ public final class SpinLockProvider implements SessionLockProvider {
                     }
                 }
                 // Only the oldest local waiter polls the backend; the others wait for their turn (see LocalWaiters).
-                boolean myTurn = waiters.isFirst(key, me);
+                boolean myTurn = waiters.isFirst(me);
                 if (myTurn) {
                     attempts++;
-                    long callTimeout = Math.min(
-                            commandTimeoutNanos, Math.max(deadline - clock.nanoTime(), MIN_CALL_TIMEOUT_NANOS));
+                    long sentAt = clock.nanoTime();
+                    long callTimeout = callTimeout(sentAt, deadline, waiters.failingSince(me), commandTimeoutNanos);
                     // Read before the attempt is sent: a period that began later may have missed its announcement.
                     long period = watch != null
                             ? watch.period()
                             : handOffs != null ? handOffs.period(key) : HandOffs.NOT_SUBSCRIBED;
+                    AttemptRequest request = new AttemptRequest(
+                            key,
+                            ownerValue,
+                            ttl,
+                            Duration.ofNanos(callTimeout),
+                            !notify
+                                    ? AttemptRequest.Queueing.POLL
+                                    : queued ? AttemptRequest.Queueing.QUEUED : AttemptRequest.Queueing.QUEUE,
+                            waiters.count(me),
+                            Duration.ofNanos(Math.max(deadline - sentAt, 0) + commandTimeoutNanos));
                     try {
-                        AttemptOutcome<T> outcome =
-                                attempt.attempt(key, ownerValue, ttl, Duration.ofNanos(callTimeout), queued);
+                        AttemptOutcome<T> outcome = attempt.attempt(request);
+                        waiters.answered(me);
+                        answered = true;
+                        failuresInARow = 0;
                         if (outcome instanceof AttemptOutcome.Acquired<T> taken) {
                             acquired = true;
                             return acquired(key, ownerValue, masked, start, attempts, taken.value());
@@ -204,9 +249,11 @@ public final class SpinLockProvider implements SessionLockProvider {
                             acquired = true; // nothing to lock, nothing queued: nothing to leave
                             return null;
                         }
-                        answeredQueued = outcome instanceof AttemptOutcome.Queued<T>;
+                        mustLeave = true;
+                        int elsewhere;
                         if (outcome instanceof AttemptOutcome.Queued<T> inQueue) {
                             lastHolder = inQueue.holder();
+                            elsewhere = inQueue.waitingElsewhere();
                             if (!queued || period != queuedPeriod) {
                                 queuedPeriod = period;
                             }
@@ -217,15 +264,21 @@ public final class SpinLockProvider implements SessionLockProvider {
                                 watch = handOffs.watch(key);
                             }
                         } else {
-                            lastHolder = ((AttemptOutcome.Held<T>) outcome).holder();
+                            AttemptOutcome.Held<T> held = (AttemptOutcome.Held<T>) outcome;
+                            lastHolder = held.holder();
+                            elsewhere = held.waitingElsewhere();
                             queued = false;
                         }
-                        answered = true;
-                        failuresInARow = 0;
+                        waiters.reportedElsewhere(me, elsewhere);
+                        Reason refused = waiters.startWaiting(key, me);
+                        if (refused != null) {
+                            throw fail(refused, start, attempts, masked, lastHolder, null);
+                        }
                     } catch (LockStoreException e) {
                         lastError = e;
                         failuresInARow++;
-                        answeredQueued = false;
+                        mustLeave = false;
+                        waiters.failed(me, sentAt);
                         if (notify) {
                             // The outcome is unknown, and the owner value may sit in the queue: keep it, so that the
                             // next attempt finds it (taken, or queued once) instead of leaving a stranger queued.
@@ -236,10 +289,17 @@ public final class SpinLockProvider implements SessionLockProvider {
                             ownerValue = LockTokens.next() + holderSuffix;
                             me.ownerValue = ownerValue;
                         }
+                        if (backendDown(me, commandTimeoutNanos)) {
+                            waiters.wakeAll(key); // the session's other waiters here see the streak and fail with it
+                            throw fail(Reason.BACKEND_UNAVAILABLE, start, attempts, masked, lastHolder, e);
+                        }
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         throw fail(Reason.INTERRUPTED, start, attempts, masked, lastHolder, e);
                     }
+                } else if (backendDown(me, commandTimeoutNanos)) {
+                    // The session's first waiter has been failing for the command timeout: waiting on is pointless.
+                    throw fail(Reason.BACKEND_UNAVAILABLE, start, attempts, masked, lastHolder, null);
                 }
                 long now = clock.nanoTime();
                 if (now - deadline >= 0) {
@@ -274,20 +334,55 @@ public final class SpinLockProvider implements SessionLockProvider {
                     pause = delays.nextDelayNanos(attempts);
                 }
                 try {
-                    clock.sleep(Math.min(pause, deadline - now));
+                    pause(me, Math.min(pause, deadline - now), watched ? abandonment : null);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw fail(Reason.INTERRUPTED, start, attempts, masked, lastHolder, e);
                 }
             }
         } finally {
-            if (!acquired && answeredQueued) {
-                // Out of the queue, so that no release hands the lock to a waiter that has gone (and if one just did,
-                // the leave releases it on to the next). Sent without waiting for it.
+            if (!acquired && mustLeave) {
+                // Out of the queue and its count dropped, so that no release hands the lock to a waiter that has gone
+                // (and if one just did, the leave releases it on to the next). Sent without waiting for it.
                 attempt.leave(key, ownerValue, settings.commandTimeout());
             }
             if (watch != null) {
                 watch.close();
+            }
+        }
+    }
+
+    /**
+     * The time one call may take: the command timeout, but no more than the time left until the deadline, nor than
+     * what is left of a failing streak's budget; at least {@value #MIN_CALL_TIMEOUT_MILLIS} ms.
+     */
+    private static long callTimeout(long now, long deadline, long failingSince, long commandTimeoutNanos) {
+        long limit = Math.min(commandTimeoutNanos, deadline - now);
+        if (failingSince != LocalWaiters.NOT_FAILING) {
+            limit = Math.min(limit, failingSince + commandTimeoutNanos - now);
+        }
+        return Math.max(limit, MIN_CALL_TIMEOUT_NANOS);
+    }
+
+    /** Whether the session's failing streak has lasted the command timeout. */
+    private boolean backendDown(LocalWaiters.Waiter me, long commandTimeoutNanos) {
+        long since = waiters.failingSince(me);
+        return since != LocalWaiters.NOT_FAILING && clock.nanoTime() - since >= commandTimeoutNanos;
+    }
+
+    /**
+     * Pauses up to {@code nanos}, returning early when the waiter is woken (a release of this JVM, a hand-off, the
+     * first waiter leaving). With an abandonment to watch, it wakes at least every retry delay to ask it, and returns
+     * as soon as it says so.
+     */
+    private void pause(LocalWaiters.Waiter me, long nanos, @Nullable Abandonment abandonment)
+            throws InterruptedException {
+        long slice = abandonment != null ? settings.retryDelay().toNanos() : Long.MAX_VALUE;
+        long until = clock.nanoTime() + nanos;
+        for (long left = nanos; left > 0 && !me.woken; left = until - clock.nanoTime()) {
+            clock.sleep(Math.min(left, slice));
+            if (abandonment != null && abandonment.isAbandoned()) {
+                return;
             }
         }
     }
@@ -302,34 +397,18 @@ public final class SpinLockProvider implements SessionLockProvider {
         return new Acquisition<>(lock, value);
     }
 
-    /**
-     * An attempt through {@link LockStore#tryAcquire}, one per acquisition. It also tells whether a refused {@code
-     * SET NX} was refused because of this very owner value: a client that resends a command whose reply was lost in
-     * a reconnect (Lettuce does, at least once) gets "exists" for its own key, and would otherwise wait for itself
-     * until the deadline. Checked every {@value #OWNERSHIP_CHECK_EVERY} refusals, one {@code GET}.
-     */
+    /** The attempt through {@link LockStore#acquire}; stateless, so one serves every acquisition. */
     private final class StoreAttempt implements LockAttempt<Boolean> {
 
-        private int refusals;
-
         @Override
-        public AttemptOutcome<Boolean> attempt(
-                String key, String ownerValue, Duration ttl, Duration timeout, boolean queued)
-                throws InterruptedException {
-            if (notify) {
-                return store.acquireOrQueue(key, ownerValue, ttl, timeout, queued);
-            }
-            if (store.tryAcquire(key, ownerValue, ttl, timeout)
-                    || (++refusals % OWNERSHIP_CHECK_EVERY == 0 && store.isHeld(key, ownerValue, timeout))) {
-                return AttemptOutcome.acquired(Boolean.TRUE);
-            }
-            return AttemptOutcome.held(null);
+        public AttemptOutcome<Boolean> attempt(AttemptRequest request) throws InterruptedException {
+            return store.acquire(request);
         }
 
         @Override
         public void leave(String key, String ownerValue, Duration timeout) {
             try {
-                store.leaveQueue(key, ownerValue, settings.lockTtl(), timeout);
+                store.leave(key, ownerValue, settings.lockTtl(), timeout);
             } catch (RuntimeException e) {
                 // Best effort: the entry's own deadline takes it out of the queue otherwise.
             }
@@ -383,7 +462,7 @@ public final class SpinLockProvider implements SessionLockProvider {
 
     @Override
     public int waitingCount() {
-        return waiters.total();
+        return waiters.waiting();
     }
 
     /** The backend's short name, e.g. {@code redis}. */

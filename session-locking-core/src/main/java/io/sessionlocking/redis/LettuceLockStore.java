@@ -7,9 +7,11 @@ import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.sessionlocking.core.AttemptOutcome;
+import io.sessionlocking.core.AttemptRequest;
 import io.sessionlocking.core.HandOffs;
 import io.sessionlocking.core.LockStore;
 import io.sessionlocking.core.LockStoreException;
+import io.sessionlocking.support.LockKeys;
 import io.sessionlocking.support.LockReplies;
 import io.sessionlocking.support.LockScripts;
 import io.sessionlocking.support.StoredLocks;
@@ -30,13 +32,14 @@ import org.jspecify.annotations.Nullable;
  *       path, since; never the session id), then the owner values of the waiters queued behind it, one per waiting
  *       JVM, in arrival order. The TTL is the holder's: a dead holder's lock and its queue expire together.
  *   <li>Acquire: {@code EVALSHA} of {@link LockScripts#ACQUIRE}: take it if free; else, when waiters are notified,
- *       queue at the end ({@code RPUSH}), else report the holder.
+ *       queue at the end ({@code RPUSH}), else report the holder; on a held lock, record this node's waiter count in
+ *       the hash {@code <lock key>:waiters} and answer with the other nodes' ({@link LockKeys#waitersKey}).
  *   <li>Release: {@code EVALSHA} of {@link LockScripts#RELEASE}: remove the holder if it is the caller; the next in the
  *       queue then holds the lock with a fresh TTL, and its owner value is published on the channel named like the key.
  *   <li>Extend: {@code EVALSHA} of {@link LockScripts#EXTEND} (compare-and-{@code PEXPIRE}). Held: {@code LINDEX key 0},
  *       compared in the client. Describe (operators only): {@link LockScripts#DESCRIBE}, the holder and {@code PTTL}.
- *   <li>Leave (a queued waiter gives up): {@link LockScripts#LEAVE}, which releases the lock on if it was just handed to
- *       the leaver.
+ *   <li>Leave (a waiter gives up): {@link LockScripts#LEAVE}, which drops its count, and releases the lock on if it was
+ *       just handed to the leaver.
  * </ul>
  *
  * Scripts are sent by SHA; on {@code NOSCRIPT} (a restarted or flushed server) the script is sent once with {@code
@@ -67,35 +70,32 @@ public final class LettuceLockStore implements LockStore {
     }
 
     @Override
-    public boolean tryAcquire(String key, String token, Duration ttl, Duration timeout) throws InterruptedException {
-        return attempt(key, token, ttl, timeout, LockScripts.POLL) instanceof AttemptOutcome.Acquired<Boolean>;
-    }
-
-    @Override
-    public AttemptOutcome<Boolean> acquireOrQueue(
-            String key, String token, Duration ttl, Duration timeout, boolean queued) throws InterruptedException {
-        return attempt(key, token, ttl, timeout, queued ? LockScripts.QUEUED : LockScripts.QUEUE);
-    }
-
-    private AttemptOutcome<Boolean> attempt(String key, String token, Duration ttl, Duration timeout, String mode)
-            throws InterruptedException {
-        String[] keys = {key};
-        String[] args = {token, Long.toString(ttl.toMillis()), mode};
+    public AttemptOutcome<Boolean> acquire(AttemptRequest request) throws InterruptedException {
+        String key = request.key();
+        String[] keys = {key, LockKeys.waitersKey(key)};
+        String[] args = {
+            request.ownerValue(),
+            Long.toString(request.ttl().toMillis()),
+            LockScripts.mode(request.queueing()),
+            Integer.toString(request.nodeWaiters()),
+            Long.toString(Math.max(request.reportTtl().toMillis(), 1))
+        };
         RedisFuture<List<Object>> reply = commands.evalsha(LockScripts.ACQUIRE_SHA, ScriptOutputType.MULTI, keys, args);
         try {
             List<Object> result;
             try {
-                result = awaitInterruptibly(reply, timeout);
+                result = awaitInterruptibly(reply, request.timeout());
             } catch (LockStoreException e) {
                 if (!LockScripts.isNoScript(e)) {
                     throw e;
                 }
                 result = awaitInterruptibly(
-                        commands.<List<Object>>eval(LockScripts.ACQUIRE, ScriptOutputType.MULTI, keys, args), timeout);
+                        commands.<List<Object>>eval(LockScripts.ACQUIRE, ScriptOutputType.MULTI, keys, args),
+                        request.timeout());
             }
             return LockReplies.acquire(result);
         } catch (LockStoreException | InterruptedException e) {
-            abandon(key, token, ttl);
+            leave(key, request.ownerValue(), request.ttl(), request.timeout());
             throw e;
         }
     }
@@ -111,11 +111,6 @@ public final class LettuceLockStore implements LockStore {
                 token,
                 Long.toString(ttl.toMillis()));
         return LockReplies.released(reply);
-    }
-
-    @Override
-    public void leaveQueue(String key, String token, Duration ttl, Duration timeout) {
-        abandon(key, token, ttl);
     }
 
     @Override
@@ -154,7 +149,8 @@ public final class LettuceLockStore implements LockStore {
 
     private <T> T script(
             String script, String sha, ScriptOutputType type, String key, Duration timeout, String... args) {
-        String[] keys = {key};
+        // Every script declares both of the lock's keys (one Cluster slot), whether it touches the counts or not.
+        String[] keys = {key, LockKeys.waitersKey(key)};
         try {
             return await(commands.<T>evalsha(sha, type, keys, args), timeout);
         } catch (LockStoreException e) {
@@ -166,16 +162,18 @@ public final class LettuceLockStore implements LockStore {
     }
 
     /**
-     * Takes back an attempt whose outcome is unknown, whether it took the lock or queued; fire and forget. Queued
-     * behind it on the same connection, so it runs after the attempt if that ever runs.
+     * Takes back an attempt whose outcome is unknown (whether it took the lock, queued or left a count), or a waiter
+     * that gives up; fire and forget. Queued behind the attempt on the same connection, so it runs after the attempt if
+     * that ever runs.
      */
-    private void abandon(String key, String token, Duration ttl) {
+    @Override
+    public void leave(String key, String token, Duration ttl, Duration timeout) {
         try {
             // EVAL, not EVALSHA: after a restart the script cache is empty and nobody would see the NOSCRIPT error.
             commands.eval(
                     LockScripts.LEAVE,
                     ScriptOutputType.INTEGER,
-                    new String[] {key},
+                    new String[] {key, LockKeys.waitersKey(key)},
                     token,
                     Long.toString(ttl.toMillis()));
         } catch (RuntimeException ignored) {

@@ -4,8 +4,10 @@ import static io.sessionlocking.support.Replies.await;
 import static io.sessionlocking.support.Replies.awaitInterruptibly;
 
 import io.sessionlocking.core.AttemptOutcome;
+import io.sessionlocking.core.AttemptRequest;
 import io.sessionlocking.core.LockStore;
 import io.sessionlocking.core.LockStoreException;
+import io.sessionlocking.support.LockKeys;
 import io.sessionlocking.support.LockReplies;
 import io.sessionlocking.support.LockScripts;
 import io.sessionlocking.support.StoredLocks;
@@ -32,9 +34,10 @@ import org.redisson.client.codec.StringCodec;
  *
  * The same as {@link io.sessionlocking.redis.LettuceLockStore}: the lock is a list with the holder first and its queue
  * behind it, with the holder's TTL, handled by the same scripts ({@link LockScripts}); {@code LINDEX key 0} tells the
- * holder. Scripts run by SHA, routed to the key's node, with one {@code EVAL} on {@code NOSCRIPT}. This store has no
- * hand-off announcements: its waiters poll (a release still hands the lock to a waiter that another node's store
- * queued).
+ * holder, and the waiter counts next to it ({@link LockKeys#waitersKey}) that make the per-session waiter cap count
+ * across nodes, recorded and summed by the acquire script as with Lettuce. Scripts run by SHA, routed to the key's
+ * node, with one {@code EVAL} on {@code NOSCRIPT}. This store has no hand-off announcements: its waiters poll (a
+ * release still hands the lock to a waiter that another node's store queued).
  *
  * <p>Each call waits at most its {@code timeout}. Redisson may send the commands of one caller on different pooled
  * connections, so the clean-up sent behind a timed-out acquire is not ordered after it as with Lettuce; a late
@@ -53,20 +56,16 @@ public final class RedissonLockStore implements LockStore {
     }
 
     @Override
-    public boolean tryAcquire(String key, String token, Duration ttl, Duration timeout) throws InterruptedException {
-        return attempt(key, token, ttl, timeout, LockScripts.POLL) instanceof AttemptOutcome.Acquired<Boolean>;
-    }
-
-    @Override
-    public AttemptOutcome<Boolean> acquireOrQueue(
-            String key, String token, Duration ttl, Duration timeout, boolean queued) throws InterruptedException {
-        return attempt(key, token, ttl, timeout, queued ? LockScripts.QUEUED : LockScripts.QUEUE);
-    }
-
-    private AttemptOutcome<Boolean> attempt(String key, String token, Duration ttl, Duration timeout, String mode)
-            throws InterruptedException {
-        List<Object> keys = List.of(key);
-        Object[] args = {token, Long.toString(ttl.toMillis()), mode};
+    public AttemptOutcome<Boolean> acquire(AttemptRequest request) throws InterruptedException {
+        String key = request.key();
+        List<Object> keys = List.of(key, LockKeys.waitersKey(key));
+        Object[] args = {
+            request.ownerValue(),
+            Long.toString(request.ttl().toMillis()),
+            LockScripts.mode(request.queueing()),
+            Integer.toString(request.nodeWaiters()),
+            Long.toString(Math.max(request.reportTtl().toMillis(), 1))
+        };
         try {
             List<Object> reply;
             try {
@@ -78,7 +77,7 @@ public final class RedissonLockStore implements LockStore {
                                 RScript.ReturnType.LIST,
                                 keys,
                                 args),
-                        timeout);
+                        request.timeout());
             } catch (LockStoreException e) {
                 if (!LockScripts.isNoScript(e)) {
                     throw e;
@@ -86,11 +85,11 @@ public final class RedissonLockStore implements LockStore {
                 reply = awaitInterruptibly(
                         script.<List<Object>>evalAsync(
                                 key, RScript.Mode.READ_WRITE, LockScripts.ACQUIRE, RScript.ReturnType.LIST, keys, args),
-                        timeout);
+                        request.timeout());
             }
             return LockReplies.acquire(reply);
         } catch (LockStoreException | InterruptedException e) {
-            abandon(key, token, ttl);
+            leave(key, request.ownerValue(), request.ttl(), request.timeout());
             throw e;
         }
     }
@@ -99,11 +98,6 @@ public final class RedissonLockStore implements LockStore {
     public boolean release(String key, String token, Duration ttl, Duration timeout) {
         return LockReplies.released(
                 run(LockScripts.RELEASE, LockScripts.RELEASE_SHA, key, timeout, token, Long.toString(ttl.toMillis())));
-    }
-
-    @Override
-    public void leaveQueue(String key, String token, Duration ttl, Duration timeout) {
-        abandon(key, token, ttl);
     }
 
     @Override
@@ -135,7 +129,8 @@ public final class RedissonLockStore implements LockStore {
 
     private <T> T run(
             String source, String sha, RScript.ReturnType type, String key, Duration timeout, Object... args) {
-        List<Object> keys = List.of(key);
+        // Every script declares both of the lock's keys (one Cluster slot), whether it touches the counts or not.
+        List<Object> keys = List.of(key, LockKeys.waitersKey(key));
         try {
             return await(script.<T>evalShaAsync(key, RScript.Mode.READ_WRITE, sha, type, keys, args), timeout);
         } catch (LockStoreException e) {
@@ -146,7 +141,9 @@ public final class RedissonLockStore implements LockStore {
         }
     }
 
-    private void abandon(String key, String token, Duration ttl) {
+    /** Takes back an attempt whose outcome is unknown, or a waiter that gives up; fire and forget. */
+    @Override
+    public void leave(String key, String token, Duration ttl, Duration timeout) {
         try {
             // EVAL, not EVALSHA: after a restart the script cache is empty and nobody would see the NOSCRIPT error.
             script.evalAsync(
@@ -154,7 +151,7 @@ public final class RedissonLockStore implements LockStore {
                     RScript.Mode.READ_WRITE,
                     LockScripts.LEAVE,
                     RScript.ReturnType.LONG,
-                    List.of(key),
+                    List.of(key, LockKeys.waitersKey(key)),
                     token,
                     Long.toString(ttl.toMillis()));
         } catch (RuntimeException ignored) {

@@ -16,4 +16,12 @@ public final class LockKeys {
     public String lockKey(String sessionId) {
         return prefix + sessionId + '}';
     }
+
+    /**
+     * The key of the waiter counts next to the lock at {@code lockKey} (see {@link LockScripts#ACQUIRE}): the lock key
+     * with {@code :waiters} appended, so that it keeps the lock key's hash tag and Cluster slot.
+     */
+    public static String waitersKey(String lockKey) {
+        return lockKey + ":waiters";
+    }
 }

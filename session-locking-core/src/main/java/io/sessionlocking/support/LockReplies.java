@@ -12,8 +12,8 @@ public final class LockReplies {
     private LockReplies() {}
 
     /**
-     * The reply of {@link LockScripts#ACQUIRE}: {1} taken, {0, pttl, holder} held, {2, pttl} queued (the holder's value
-     * is then unknown, "", but its TTL left is known).
+     * The reply of {@link LockScripts#ACQUIRE}: {1} taken, {0, pttl, holder, others} held, {2, pttl, others} queued (the
+     * holder's value is then unknown, "", but its TTL left is known).
      */
     public static AttemptOutcome<Boolean> acquire(@Nullable List<Object> reply) {
         if (reply == null || reply.isEmpty()) {
@@ -26,9 +26,17 @@ public final class LockReplies {
         Duration left = reply.size() > 1 && reply.get(1) instanceof Number ttl && ttl.longValue() >= 0
                 ? Duration.ofMillis(ttl.longValue())
                 : null;
+        if (status == 2) {
+            return AttemptOutcome.queued(left != null ? new StoredLock("", left) : null, count(reply, 2));
+        }
         String holder = reply.size() > 2 ? String.valueOf(reply.get(2)) : "";
-        StoredLock stored = left != null ? new StoredLock(holder, left) : null;
-        return status == 2 ? AttemptOutcome.queued(stored) : AttemptOutcome.held(stored);
+        return AttemptOutcome.held(left != null ? new StoredLock(holder, left) : null, count(reply, 3));
+    }
+
+    private static int count(List<Object> reply, int index) {
+        return reply.size() > index && reply.get(index) instanceof Number count
+                ? (int) Math.min(count.longValue(), Integer.MAX_VALUE)
+                : 0;
     }
 
     /** The reply of {@link LockScripts#RELEASE}: released (1) or handed over (2), else not the owner's. */

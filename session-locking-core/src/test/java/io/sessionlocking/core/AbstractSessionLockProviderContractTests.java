@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -75,8 +76,13 @@ public abstract class AbstractSessionLockProviderContractTests {
         ExecutorService executor = executor(clients * threadsPerClient);
         List<Future<?>> workers = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
+            // Every thread waits: caps above the number of threads, so that none is refused.
             SessionLockProvider provider = new SpinLockProvider(
-                    newStore(), settings().retryDelay(Duration.ofMillis(1)).build());
+                    newStore(),
+                    settings()
+                            .retryDelay(Duration.ofMillis(1))
+                            .maxWaitersPerSession(clients * threadsPerClient)
+                            .build());
             for (int t = 0; t < threadsPerClient; t++) {
                 workers.add(executor.submit(() -> {
                     while (tickets.getAndDecrement() > 0) {
@@ -104,8 +110,10 @@ public abstract class AbstractSessionLockProviderContractTests {
                 store,
                 settings()
                         .retryDelay(Duration.ofMillis(5))
-                        .timeout(Duration.ofMillis(20))
+                        .timeout(Duration.ofMillis(100))
                         .build());
+        // Warm up the connection and the script cache, so that the first round's winning call is not a cold one.
+        provider.acquire(newSessionId()).release();
         ExecutorService executor = executor(contenders);
         for (int round = 0; round < rounds; round++) {
             String sessionId = newSessionId();
@@ -338,6 +346,186 @@ public abstract class AbstractSessionLockProviderContractTests {
             assertThat(future.get(30, TimeUnit.SECONDS)).isTrue();
         }
         assertThat(limited.waitingCount()).isZero();
+    }
+
+    @Test
+    void theSessionCapCountsTheWaitersOfEveryNode() throws Exception {
+        String sessionId = newSessionId();
+        // Polling, so that each node's first waiter reports its node's count at every retry delay.
+        LockSettings.Builder capped =
+                settings().wakeUp(LockSettings.WakeUp.POLL).maxWaitersPerSession(2);
+        SessionLockProvider holder = new SpinLockProvider(newStore(), settings().build());
+        SessionLockProvider nodeA = new SpinLockProvider(
+                newStore(), capped.timeout(Duration.ofSeconds(30)).build());
+        SessionLockProvider nodeB = new SpinLockProvider(
+                newStore(), capped.timeout(Duration.ofMillis(500)).build());
+        ExecutorService executor = executor(2);
+
+        SessionLock held = holder.acquire(sessionId);
+        List<Future<Boolean>> waitingOnA = List.of(
+                executor.submit(() -> nodeA.acquire(sessionId).release()),
+                executor.submit(() -> nodeA.acquire(sessionId).release()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> nodeA.waitingCount() == 2);
+
+        // Node B's first attempt learns of node A's two waiters and refuses its request (until A's report is current,
+        // B's request may still be admitted and time out).
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThatThrownBy(() -> nodeB.acquire(sessionId))
+                        .isInstanceOfSatisfying(LockCouldNotBeAcquiredException.class, e -> {
+                            assertThat(e.reason()).isEqualTo(Reason.TOO_MANY_WAITERS);
+                            assertThat(e.attempts()).isEqualTo(1);
+                        }));
+        assertThat(nodeB.waitingCount()).isZero();
+
+        held.release();
+        for (Future<Boolean> future : waitingOnA) {
+            assertThat(future.get(30, TimeUnit.SECONDS)).isTrue();
+        }
+        try (SessionLock again = holder.acquire(sessionId)) {
+            assertThatThrownBy(() -> nodeB.acquire(sessionId))
+                    .as("node A's waiters took the lock, and their counts went with them")
+                    .isInstanceOfSatisfying(
+                            LockCouldNotBeAcquiredException.class,
+                            e -> assertThat(e.reason()).isEqualTo(Reason.TIMEOUT));
+        }
+    }
+
+    @Test
+    void attemptsOnAHeldLockRecordTheirNodesCountAndAnswerTheOthers() throws Exception {
+        String sessionId = newSessionId();
+        String key = new LockKeys(LockSettings.DEFAULT_KEY_NAMESPACE).lockKey(sessionId);
+        LockStore storeA = newStore();
+        LockStore storeB = newStore();
+        Duration timeout = Duration.ofSeconds(5);
+        Duration ttl = Duration.ofSeconds(30);
+        try (SessionLock held = new SpinLockProvider(newStore(), settings().build()).acquire(sessionId)) {
+            assertThat(elsewhere(storeA.acquire(request(key, "owner-a", 3, Duration.ofSeconds(30)))))
+                    .isZero();
+            assertThat(elsewhere(storeB.acquire(request(key, "owner-b", 2, Duration.ofMillis(300)))))
+                    .isEqualTo(3);
+            assertThat(elsewhere(storeA.acquire(request(key, "owner-a", 4, Duration.ofSeconds(30)))))
+                    .as("its own earlier count replaced, the other's added")
+                    .isEqualTo(2);
+            assertThat(elsewhere(storeB.acquire(request(key, "owner-b", 1, Duration.ofMillis(300)))))
+                    .isEqualTo(4);
+            await("a count lapses at its report's time-to-live")
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> elsewhere(storeA.acquire(request(key, "owner-a", 4, Duration.ofSeconds(30)))) == 0);
+            storeA.leave(key, "owner-a", ttl, timeout);
+            await("a leave drops the count")
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> elsewhere(storeB.acquire(request(key, "owner-b", 1, Duration.ofSeconds(30)))) == 0);
+        }
+        AttemptOutcome<Boolean> free = storeB.acquire(request(key, "owner-b", 1, Duration.ofSeconds(30)));
+        assertThat(free).isInstanceOf(AttemptOutcome.Acquired.class);
+        assertThat(storeB.acquire(request(key, "owner-b", 1, Duration.ofSeconds(30))))
+                .as("an owner value that holds the lock takes it again (a resent command)")
+                .isInstanceOf(AttemptOutcome.Acquired.class);
+        assertThat(storeB.release(key, "owner-b", ttl, timeout)).isTrue();
+    }
+
+    private static AttemptRequest request(String key, String owner, int waiters, Duration reportTtl) {
+        return new AttemptRequest(
+                key,
+                owner,
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(5),
+                AttemptRequest.Queueing.POLL,
+                waiters,
+                reportTtl);
+    }
+
+    private static int elsewhere(AttemptOutcome<Boolean> outcome) {
+        assertThat(outcome).isInstanceOf(AttemptOutcome.Held.class);
+        return ((AttemptOutcome.Held<Boolean>) outcome).waitingElsewhere();
+    }
+
+    @Test
+    void theNodeCapRefusesRequestsThatWouldWaitButNeverOneWhoseLockIsFree() throws Exception {
+        String first = newSessionId();
+        String second = newSessionId();
+        String third = newSessionId();
+        SessionLockProvider holder = new SpinLockProvider(newStore(), settings().build());
+        SessionLockProvider node =
+                new SpinLockProvider(newStore(), settings().maxWaitersPerNode(2).build());
+        ExecutorService executor = executor(2);
+        List<SessionLock> held = List.of(holder.acquire(first), holder.acquire(second), holder.acquire(third));
+
+        List<Future<Boolean>> waiting = List.of(
+                executor.submit(() -> node.acquire(first).release()),
+                executor.submit(() -> node.acquire(second).release()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> node.waitingCount() == 2);
+
+        assertThatThrownBy(() -> node.acquire(first))
+                .as("a newcomer behind a waiter of its session: refused before any backend call")
+                .isInstanceOfSatisfying(LockCouldNotBeAcquiredException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.NODE_SATURATED);
+                    assertThat(e.attempts()).isZero();
+                });
+        assertThatThrownBy(() -> node.acquire(third))
+                .as("the first of its session: refused once its attempt found the lock held")
+                .isInstanceOfSatisfying(LockCouldNotBeAcquiredException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.NODE_SATURATED);
+                    assertThat(e.attempts()).isEqualTo(1);
+                });
+        assertThat(node.acquire(newSessionId()).release())
+                .as("a request whose lock is free never waits, so it is never refused")
+                .isTrue();
+        assertThat(node.waitingCount()).isEqualTo(2);
+
+        held.forEach(SessionLock::release);
+        for (Future<Boolean> future : waiting) {
+            assertThat(future.get(30, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(node.waitingCount()).isZero();
+        assertThat(node.acquire(third).release()).isTrue();
+    }
+
+    @Test
+    void anAbandonedWaiterStopsWithinOneRetryDelayAndNeverTakesTheLock() throws Exception {
+        String sessionId = newSessionId();
+        Duration retryDelay = Duration.ofMillis(50);
+        SessionLockProvider holder = new SpinLockProvider(newStore(), settings().build());
+        SessionLockProvider waiter = new SpinLockProvider(
+                newStore(), settings().retryDelay(retryDelay).build());
+        AtomicBoolean clientGone = new AtomicBoolean();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+
+        SessionLock held = holder.acquire(sessionId);
+        Thread thread = new Thread(() -> {
+            try {
+                waiter.acquire(sessionId, "", clientGone::get).release();
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        });
+        thread.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> waiter.waitingCount() == 1);
+        // Parked now (for a hand-off announcement where the backend has them): the abandonment cuts the pause short.
+        await().pollDelay(retryDelay.multipliedBy(3))
+                .atMost(Duration.ofSeconds(1))
+                .until(() -> true);
+        long goneAt = System.nanoTime();
+        clientGone.set(true);
+        held.release(); // may hand the lock to the waiter that is just giving up
+        thread.join(MARGIN.plus(retryDelay).toMillis() * 2);
+        assertThat(thread.isAlive()).isFalse();
+        assertThat(Duration.ofNanos(System.nanoTime() - goneAt)).isLessThan(retryDelay.plus(MARGIN));
+        assertThat(failure.get())
+                .isInstanceOfSatisfying(
+                        LockCouldNotBeAcquiredException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.ABANDONED));
+
+        RecordingListener listener = new RecordingListener();
+        SessionLockProvider next = new SpinLockProvider(newStore(), settings().build(), listener);
+        long start = System.nanoTime();
+        try (SessionLock lock = next.acquire(sessionId)) {
+            assertThat(lock.isHeld()).isTrue();
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+                .as("the abandoned waiter left nothing behind: no lock handed to it, nothing to wait for")
+                .isLessThan(MARGIN);
+        assertThat(waiter.waitingCount()).isZero();
     }
 
     @Test

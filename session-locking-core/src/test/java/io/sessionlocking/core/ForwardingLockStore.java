@@ -13,19 +13,13 @@ public abstract class ForwardingLockStore implements LockStore {
     }
 
     @Override
-    public boolean tryAcquire(String key, String token, Duration ttl, Duration timeout) throws InterruptedException {
-        return delegate.tryAcquire(key, token, ttl, timeout);
+    public AttemptOutcome<Boolean> acquire(AttemptRequest request) throws InterruptedException {
+        return delegate.acquire(request);
     }
 
     @Override
-    public AttemptOutcome<Boolean> acquireOrQueue(
-            String key, String token, Duration ttl, Duration timeout, boolean queued) throws InterruptedException {
-        return delegate.acquireOrQueue(key, token, ttl, timeout, queued);
-    }
-
-    @Override
-    public void leaveQueue(String key, String token, Duration ttl, Duration timeout) {
-        delegate.leaveQueue(key, token, ttl, timeout);
+    public void leave(String key, String token, Duration ttl, Duration timeout) {
+        delegate.leave(key, token, ttl, timeout);
     }
 
     @Override

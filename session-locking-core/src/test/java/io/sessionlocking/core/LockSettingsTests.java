@@ -146,6 +146,19 @@ class LockSettingsTests {
     void rejectsWaiterLimitsOutOfRange() {
         assertInvalid(b -> b.maxWaitersPerSession(0), "maxWaitersPerSession", "[1, 100000]");
         assertInvalid(b -> b.maxWaitersPerSession(100_001), "maxWaitersPerSession", "[1, 100000]");
+        assertInvalid(b -> b.maxWaitersPerNode(0), "maxWaitersPerNode", "[1, 100000]");
+        assertInvalid(b -> b.maxWaitersPerNode(100_001), "maxWaitersPerNode", "[1, 100000]");
+    }
+
+    @Test
+    void waiterCapsDefaultToSixteenPerSessionAndAHundredPerNodeAndSurviveToBuilder() {
+        LockSettings defaults = LockSettings.defaults();
+        assertThat(defaults.maxWaitersPerSession()).isEqualTo(16);
+        assertThat(defaults.maxWaitersPerNode()).isEqualTo(100);
+        LockSettings custom =
+                defaults.toBuilder().maxWaitersPerNode(7).build().toBuilder().build();
+        assertThat(custom.maxWaitersPerNode()).isEqualTo(7);
+        assertThat(custom.toString()).contains("maxWaitersPerSession=16", "maxWaitersPerNode=7");
     }
 
     @Test

@@ -88,12 +88,11 @@ class SpinLockProviderTests {
                 .build();
         LockStore slowAtTheEnd = new ForwardingLockStore(memory) {
             @Override
-            public boolean tryAcquire(String key, String token, Duration ttl, Duration timeout)
-                    throws InterruptedException {
+            public AttemptOutcome<Boolean> acquire(AttemptRequest request) throws InterruptedException {
                 if (clock.now >= Duration.ofMillis(30).toNanos()) {
                     throw new LockStoreException("Redis did not answer within 50 ms");
                 }
-                return super.tryAcquire(key, token, ttl, timeout);
+                return super.acquire(request);
             }
         };
 
@@ -101,22 +100,6 @@ class SpinLockProviderTests {
                 .isInstanceOfSatisfying(
                         LockCouldNotBeAcquiredException.class,
                         e -> assertThat(e.reason()).isEqualTo(Reason.TIMEOUT));
-    }
-
-    @Test
-    void aSetWhoseReplyWasLostAndThatWasResentDoesNotLockTheRequestOutOfItsOwnLock() {
-        LockStore resent = new ForwardingLockStore(memory) {
-            @Override
-            public boolean tryAcquire(String key, String token, Duration ttl, Duration timeout)
-                    throws InterruptedException {
-                super.tryAcquire(key, token, ttl, timeout); // the first send ran; its reply was lost
-                return false; // the client resent it after reconnecting and got "exists"
-            }
-        };
-        SessionLock lock = new SpinLockProvider(resent, LockSettings.defaults(), listener, clock).acquire(SESSION);
-
-        assertThat(lock.isHeld()).isTrue();
-        assertThat(listener.acquired.get(0).attempts()).isEqualTo(SpinLockProvider.OWNERSHIP_CHECK_EVERY);
     }
 
     @Test
@@ -137,6 +120,94 @@ class SpinLockProviderTests {
                         Duration.ofMillis(80),
                         Duration.ofMillis(50),
                         Duration.ofMillis(50));
+    }
+
+    @Test
+    void aFailingStreakEndsTheWaitOnceItHasLastedTheCommandTimeout() {
+        FailingStore failing = new FailingStore();
+        LockSettings settings = LockSettings.builder()
+                .retryDelay(Duration.ofMillis(10))
+                .commandTimeout(Duration.ofMillis(100))
+                .build();
+        assertThat(settings.timeout()).isEqualTo(Duration.ofSeconds(24));
+        SpinLockProvider provider = new SpinLockProvider(failing, settings, listener, clock);
+
+        assertThatThrownBy(() -> provider.acquire(SESSION))
+                .isInstanceOfSatisfying(LockCouldNotBeAcquiredException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.BACKEND_UNAVAILABLE);
+                    // attempts at 0, 10, ..., 100: the one at 100 ms ends a streak that began with the first
+                    assertThat(e.waited()).isEqualTo(Duration.ofMillis(100));
+                    assertThat(e.attempts()).isEqualTo(11);
+                });
+        // Each call is bounded by what is left of the streak's budget, at least 50 ms.
+        assertThat(failing.timeouts)
+                .startsWith(Duration.ofMillis(100), Duration.ofMillis(90), Duration.ofMillis(80))
+                .endsWith(Duration.ofMillis(50), Duration.ofMillis(50));
+    }
+
+    @Test
+    void aCallThatTimedOutHasUsedTheWholeBudget() {
+        LockSettings settings =
+                LockSettings.builder().commandTimeout(Duration.ofMillis(300)).build();
+        LockStore hanging = new ForwardingLockStore(memory) {
+            @Override
+            public AttemptOutcome<Boolean> acquire(AttemptRequest request) {
+                clock.now += request.timeout().toNanos();
+                throw new LockStoreException("Redis did not answer within " + request.timeout());
+            }
+        };
+
+        assertThatThrownBy(() -> new SpinLockProvider(hanging, settings, listener, clock).acquire(SESSION))
+                .isInstanceOfSatisfying(LockCouldNotBeAcquiredException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.BACKEND_UNAVAILABLE);
+                    assertThat(e.attempts()).isEqualTo(1);
+                    assertThat(e.waited()).isEqualTo(Duration.ofMillis(300));
+                });
+    }
+
+    @Test
+    void anAbandonedWaiterGivesUpWithinOneRetryDelayAndLeavesItsCount() {
+        new SpinLockProvider(memory, LockSettings.defaults(), SessionLockListener.NONE, clock).acquire(SESSION);
+        LockSettings settings =
+                LockSettings.builder().retryDelay(Duration.ofMillis(10)).build();
+        List<String> left = new ArrayList<>();
+        LockStore watched = new ForwardingLockStore(memory) {
+            @Override
+            public void leave(String key, String token, Duration ttl, Duration timeout) {
+                left.add(token);
+                super.leave(key, token, ttl, timeout);
+            }
+        };
+        Abandonment clientGoneAt35ms = () -> clock.now >= Duration.ofMillis(35).toNanos();
+
+        assertThatThrownBy(() ->
+                        new SpinLockProvider(watched, settings, listener, clock).acquire(SESSION, "", clientGoneAt35ms))
+                .isInstanceOfSatisfying(LockCouldNotBeAcquiredException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.ABANDONED);
+                    assertThat(e.waited()).isEqualTo(Duration.ofMillis(40));
+                    assertThat(e.attempts()).isEqualTo(4);
+                });
+        assertThat(left).as("its waiter count dropped").hasSize(1);
+        assertThat(listener.failed)
+                .singleElement()
+                .satisfies(e -> assertThat(e.reason()).isEqualTo(Reason.ABANDONED));
+    }
+
+    @Test
+    void anAbandonmentToWatchCutsLongPausesIntoRetryDelays() {
+        new SpinLockProvider(memory, LockSettings.defaults(), SessionLockListener.NONE, clock).acquire(SESSION);
+        LockSettings settings = LockSettings.builder()
+                .retryDelay(Duration.ofMillis(10))
+                .backoff(LockSettings.Backoff.EXPONENTIAL)
+                .maxRetryDelay(Duration.ofSeconds(5))
+                .build();
+        Abandonment goneAt1s = () -> clock.now >= Duration.ofSeconds(1).toNanos();
+
+        assertThatThrownBy(() -> new SpinLockProvider(memory, settings, listener, clock).acquire(SESSION, "", goneAt1s))
+                .isInstanceOfSatisfying(
+                        LockCouldNotBeAcquiredException.class,
+                        e -> assertThat(e.waited()).isBetween(Duration.ofSeconds(1), Duration.ofMillis(1010)));
+        assertThat(clock.sleeps).allSatisfy(nanos -> assertThat(nanos).isLessThanOrEqualTo(10_000_000L));
     }
 
     @Test
@@ -199,6 +270,9 @@ class SpinLockProviderTests {
 
         @Override
         public void sleep(long nanos) {
+            if (nanos <= 0) {
+                return;
+            }
             sleeps.add(nanos);
             now += nanos;
             onSleep.run();
@@ -223,12 +297,11 @@ class SpinLockProviderTests {
         }
 
         @Override
-        public boolean tryAcquire(String key, String token, Duration ttl, Duration timeout)
-                throws InterruptedException {
-            tokens.add(token);
-            timeouts.add(timeout);
+        public AttemptOutcome<Boolean> acquire(AttemptRequest request) throws InterruptedException {
+            tokens.add(request.ownerValue());
+            timeouts.add(request.timeout());
             maybeFail();
-            return super.tryAcquire(key, token, ttl, timeout);
+            return super.acquire(request);
         }
 
         @Override

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.sessionlocking.core.AbstractSessionLockProviderContractTests;
 import io.sessionlocking.core.AttemptOutcome;
+import io.sessionlocking.core.AttemptRequest;
 import io.sessionlocking.core.ForwardingLockStore;
 import io.sessionlocking.core.LockCouldNotBeAcquiredException;
 import io.sessionlocking.core.LockCouldNotBeAcquiredException.Reason;
@@ -89,51 +90,62 @@ public abstract class AbstractRedisLockStoreIntegrationTests extends AbstractSes
     }
 
     @Test
-    void unreachableRedisFailsAsBackendUnavailableWithinTheTimeout() {
+    void unreachableRedisFailsAsBackendUnavailableWithinTheCommandTimeout() {
+        Duration commandTimeout = Duration.ofMillis(500);
         try (RedisNode node = RedisNode.start()) {
             SessionLockProvider provider = new SpinLockProvider(
                     connect(node.uri()),
-                    settings().timeout(Duration.ofSeconds(1)).build());
+                    settings()
+                            .timeout(Duration.ofSeconds(20))
+                            .commandTimeout(commandTimeout)
+                            .build());
             node.kill();
 
             long start = System.nanoTime();
             assertThatThrownBy(() -> provider.acquire(newSessionId()))
-                    .isInstanceOfSatisfying(LockCouldNotBeAcquiredException.class, e -> {
-                        assertThat(e.reason()).isEqualTo(Reason.BACKEND_UNAVAILABLE);
-                        assertThat(e.attempts()).isGreaterThan(1);
-                    });
+                    .isInstanceOfSatisfying(
+                            LockCouldNotBeAcquiredException.class,
+                            e -> assertThat(e.reason()).isEqualTo(Reason.BACKEND_UNAVAILABLE));
             assertThat(Duration.ofNanos(System.nanoTime() - start))
-                    .isLessThan(Duration.ofSeconds(1).plus(MARGIN));
+                    .as("a failing streak ends at the command timeout, not at the 20 s wait timeout")
+                    .isLessThan(commandTimeout.plus(MARGIN));
         }
     }
 
     @Test
-    void pausedRedisNeverHangsAWaiterAndLeavesNoLockWhenItWakes() {
+    void pausedRedisFailsAtTheCommandTimeoutAndLeavesNoLockWhenItWakes() {
+        Duration commandTimeout = Duration.ofMillis(400);
         try (RedisNode node = RedisNode.start()) {
             String sessionId = newSessionId();
             String key = new LockKeys(LockSettings.DEFAULT_KEY_NAMESPACE).lockKey(sessionId);
             SessionLockProvider provider = new SpinLockProvider(
                     connect(node.uri()),
-                    settings().timeout(Duration.ofMillis(500)).build());
+                    settings()
+                            .timeout(Duration.ofSeconds(20))
+                            .commandTimeout(commandTimeout)
+                            .build());
             node.pause();
             try {
                 long start = System.nanoTime();
                 assertThatThrownBy(() -> provider.acquire(sessionId))
-                        .isInstanceOfSatisfying(
-                                LockCouldNotBeAcquiredException.class,
-                                e -> assertThat(e.reason()).isEqualTo(Reason.BACKEND_UNAVAILABLE));
+                        .isInstanceOfSatisfying(LockCouldNotBeAcquiredException.class, e -> {
+                            assertThat(e.reason()).isEqualTo(Reason.BACKEND_UNAVAILABLE);
+                            assertThat(e.attempts())
+                                    .as("a call that timed out used the whole budget")
+                                    .isEqualTo(1);
+                        });
                 assertThat(Duration.ofNanos(System.nanoTime() - start))
-                        .isLessThan(Duration.ofMillis(500).plus(MARGIN));
+                        .isBetween(commandTimeout, commandTimeout.plus(MARGIN));
             } finally {
                 node.resume();
             }
-            // The SETs sent while Redis was frozen run now; the clean-up sent behind each removes its lock again.
+            // The SET sent while Redis was frozen runs now; the clean-up sent behind it removes its lock again.
             await().atMost(Duration.ofSeconds(10)).until(() -> "0".equals(node.command("EXISTS", key)));
         }
     }
 
     @Test
-    void waiterRecoversWhenRedisComesBack() throws Exception {
+    void waiterSurvivesARedisRestartShorterThanTheCommandTimeout() throws Exception {
         try (RedisNode node = RedisNode.start()) {
             CountingStore store = new CountingStore(connect(node.uri()));
             SessionLockProvider provider = new SpinLockProvider(
@@ -141,6 +153,7 @@ public abstract class AbstractRedisLockStoreIntegrationTests extends AbstractSes
                     settings()
                             .retryDelay(Duration.ofMillis(20))
                             .timeout(Duration.ofSeconds(25))
+                            .commandTimeout(Duration.ofSeconds(15))
                             .build());
             node.kill();
 
@@ -150,6 +163,43 @@ public abstract class AbstractRedisLockStoreIntegrationTests extends AbstractSes
             node.restart();
 
             assertThat(waiter.get(30, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    @Test
+    void waitersOfASessionOnOneNodeFailTogetherWhenRedisIsDown() throws Exception {
+        Duration commandTimeout = Duration.ofMillis(500);
+        try (RedisNode node = RedisNode.start()) {
+            String sessionId = newSessionId();
+            SessionLockProvider holder =
+                    new SpinLockProvider(connect(node.uri()), settings().build());
+            SessionLockProvider waiters = new SpinLockProvider(
+                    connect(node.uri()),
+                    settings()
+                            .timeout(Duration.ofSeconds(20))
+                            .commandTimeout(commandTimeout)
+                            .build());
+            holder.acquire(sessionId);
+            List<CompletableFuture<Reason>> failures = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                failures.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        waiters.acquire(sessionId).release();
+                        return null;
+                    } catch (LockCouldNotBeAcquiredException e) {
+                        return e.reason();
+                    }
+                }));
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> waiters.waitingCount() == 5);
+            long killedAt = System.nanoTime();
+            node.kill();
+            for (CompletableFuture<Reason> failure : failures) {
+                assertThat(failure.get(30, TimeUnit.SECONDS)).isEqualTo(Reason.BACKEND_UNAVAILABLE);
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - killedAt))
+                    .as("the waiters behind the first fail with its streak, not one command timeout after another")
+                    .isLessThan(commandTimeout.plus(MARGIN));
         }
     }
 
@@ -163,21 +213,9 @@ public abstract class AbstractRedisLockStoreIntegrationTests extends AbstractSes
         }
 
         @Override
-        public boolean tryAcquire(String key, String token, Duration ttl, Duration timeout)
-                throws InterruptedException {
+        public AttemptOutcome<Boolean> acquire(AttemptRequest request) throws InterruptedException {
             try {
-                return super.tryAcquire(key, token, ttl, timeout);
-            } catch (RuntimeException e) {
-                failures.incrementAndGet();
-                throw e;
-            }
-        }
-
-        @Override
-        public AttemptOutcome<Boolean> acquireOrQueue(
-                String key, String token, Duration ttl, Duration timeout, boolean queued) throws InterruptedException {
-            try {
-                return super.acquireOrQueue(key, token, ttl, timeout, queued);
+                return super.acquire(request);
             } catch (RuntimeException e) {
                 failures.incrementAndGet();
                 throw e;

@@ -13,7 +13,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * The application the HTTP benchmark measures: a cart in the session, read by {@code GET /cart} (what every page of a
- * shop does) and changed by {@code POST /cart} (read, add, write back). Spring Boot with Spring Session on Redis and
+ * shop does) and changed by {@code POST /cart} (read, add, write back; {@code workMillis} of work in between, none by
+ * default). Spring Boot with Spring Session on Redis and
  * session-locking, configured only by properties.
  */
 @Configuration(proxyBeanMethods = false)
@@ -30,8 +31,13 @@ public class ShopApplication {
         }
 
         @PostMapping("/cart")
-        String add(HttpSession session, @RequestParam(defaultValue = "tea") String sku) {
+        String add(
+                HttpSession session,
+                @RequestParam(defaultValue = "tea") String sku,
+                @RequestParam(defaultValue = "0") long workMillis)
+                throws InterruptedException {
             List<String> cart = new ArrayList<>(cartOf(session));
+            Thread.sleep(workMillis); // the shop's own work between reading the cart and writing it back (pricing)
             cart.add(sku);
             session.setAttribute("cart", cart);
             return "{\"items\":" + cart.size() + "}";

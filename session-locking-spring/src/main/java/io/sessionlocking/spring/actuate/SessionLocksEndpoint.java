@@ -177,6 +177,7 @@ public class SessionLocksEndpoint {
         configuration.put("lockTtlMs", settings.lockTtl().toMillis());
         configuration.put("maxRequestTimeMs", settings.maxRequestTime().toMillis());
         configuration.put("maxWaitersPerSession", settings.maxWaitersPerSession());
+        configuration.put("maxWaitersPerNode", settings.maxWaitersPerNode());
         configuration.put("commandTimeoutMs", settings.commandTimeout().toMillis());
         configuration.put("keyNamespace", settings.keyNamespace());
         return Collections.unmodifiableMap(configuration);

@@ -19,6 +19,7 @@ import io.sessionlocking.spring.web.SessionLockActivity;
 import io.sessionlocking.spring.web.SessionLockDecider;
 import io.sessionlocking.spring.web.SessionLockFilter;
 import io.sessionlocking.spring.web.SessionLockPolicy;
+import io.sessionlocking.spring.web.tomcat.ClientConnectionValve;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -26,13 +27,17 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.redisson.api.RedissonClient;
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
@@ -67,7 +72,8 @@ import org.springframework.session.web.http.SessionRepositoryFilter;
     SessionLockingAutoConfiguration.RedissonBackendConfiguration.class,
     SessionLockingAutoConfiguration.LettuceBackendConfiguration.class,
     SessionLockingAutoConfiguration.MemoryBackendConfiguration.class,
-    SessionLockingAutoConfiguration.LockingHandlerConfiguration.class
+    SessionLockingAutoConfiguration.LockingHandlerConfiguration.class,
+    SessionLockingAutoConfiguration.TomcatClientConnectionConfiguration.class
 })
 public final class SessionLockingAutoConfiguration {
 
@@ -77,8 +83,26 @@ public final class SessionLockingAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    LockSettings sessionLockSettings(SessionLockingProperties properties) {
-        return properties.toLockSettings();
+    LockSettings sessionLockSettings(
+            SessionLockingProperties properties, BeanFactory beanFactory, Environment environment) {
+        return properties.toLockSettings(ServerWorkerThreads.of(beanFactory, environment));
+    }
+
+    /**
+     * Tomcat tells a request's lock wait that its client went away ({@link ClientConnectionValve}), so that the wait
+     * ends within a retry delay instead of holding a worker until its timeout.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(
+            name = {"org.apache.catalina.Valve", "org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory"})
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+    @ConditionalOnLockingHandler
+    static class TomcatClientConnectionConfiguration {
+
+        @Bean
+        WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory> sessionLockClientConnections() {
+            return factory -> factory.addEngineValves(new ClientConnectionValve());
+        }
     }
 
     @Configuration(proxyBeanMethods = false)

@@ -163,8 +163,19 @@ public class SessionLockingProperties {
     /** Value of the Retry-After header sent with the failure status. */
     private Duration retryAfter = Duration.ofSeconds(1);
 
-    /** Requests of one session that may wait for its lock at once on one node; one more fails at once. */
-    private int maxWaitersPerSession = 64;
+    /**
+     * Requests of one session that may wait for its lock at once, on all nodes together (each node counts the others'
+     * waiters as they last reported them); one more fails at once with 429 Too Many Requests, reason
+     * 'too_many_waiters'.
+     */
+    private int maxWaitersPerSession = 16;
+
+    /**
+     * Requests of all sessions that may wait for a lock at once on this node; one more fails at once with 503, reason
+     * 'node_saturated'. Defaults to half of the server's worker threads (server.tomcat.threads.max), 100 without
+     * such a server or with virtual threads.
+     */
+    private @Nullable Integer maxWaitersPerNode;
 
     /** Longest time one lock command to the backend may take. */
     private Duration commandTimeout = Duration.ofSeconds(2);
@@ -257,6 +268,19 @@ public class SessionLockingProperties {
      *     Spring Boot's failure analysis adds the value as written and where it was set
      */
     public LockSettings toLockSettings() {
+        return toLockSettings(null);
+    }
+
+    /**
+     * The core settings these properties describe, on a server with {@code workerThreads} platform worker threads
+     * ({@code null} when unknown): the default of {@link #getMaxWaitersPerNode()} is half of them.
+     *
+     * @throws InvalidConfigurationPropertyValueException as {@link #toLockSettings()}
+     */
+    public LockSettings toLockSettings(@Nullable Integer workerThreads) {
+        int waitersPerNode = maxWaitersPerNode != null
+                ? maxWaitersPerNode
+                : workerThreads != null ? Math.max(workerThreads / 2, 1) : LockSettings.DEFAULT_MAX_WAITERS_PER_NODE;
         try {
             requireHttpFailure(failureStatus, retryAfter);
             requireNodeName(nodeName);
@@ -270,6 +294,7 @@ public class SessionLockingProperties {
                     .timeout(timeout)
                     .lockTtl(lockTtl)
                     .maxWaitersPerSession(maxWaitersPerSession)
+                    .maxWaitersPerNode(waitersPerNode)
                     .commandTimeout(commandTimeout)
                     .keyNamespace(keyNamespace)
                     .build();
@@ -465,6 +490,14 @@ public class SessionLockingProperties {
 
     public void setMaxWaitersPerSession(int maxWaitersPerSession) {
         this.maxWaitersPerSession = maxWaitersPerSession;
+    }
+
+    public @Nullable Integer getMaxWaitersPerNode() {
+        return maxWaitersPerNode;
+    }
+
+    public void setMaxWaitersPerNode(@Nullable Integer maxWaitersPerNode) {
+        this.maxWaitersPerNode = maxWaitersPerNode;
     }
 
     public Duration getCommandTimeout() {

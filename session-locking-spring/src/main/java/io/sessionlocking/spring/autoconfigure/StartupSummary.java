@@ -21,7 +21,7 @@ import org.springframework.session.SessionRepository;
  * <pre>
  * Session locking: handler=locking, backend=redis-session, repository=LockingRedisSessionRepository (fused),
  * timeout=24s (0.8 x max-request-time=30s), lock-ttl=30s (renewed every 10s), retry-delay=10ms (fixed),
- * max-waiters-per-session=64, command-timeout=2s, on-timeout=fail (503)
+ * max-waiters-per-session=16, max-waiters-per-node=100, command-timeout=2s, on-timeout=fail (503)
  * </pre>
  *
  * Durations are written as the properties take them, in Spring Boot's simple style.
@@ -88,6 +88,7 @@ final class StartupSummary implements SmartInitializingSingleton {
                         ? " (fixed)"
                         : " (exponential up to " + print(settings.maxRetryDelay()) + ")");
         line.append(", max-waiters-per-session=").append(settings.maxWaitersPerSession());
+        line.append(", max-waiters-per-node=").append(settings.maxWaitersPerNode());
         line.append(", command-timeout=").append(print(settings.commandTimeout()));
         line.append(", on-timeout=").append(kebab(properties.getOnTimeout()));
         if (properties.getOnTimeout() == io.sessionlocking.spring.web.OnTimeout.FAIL) {

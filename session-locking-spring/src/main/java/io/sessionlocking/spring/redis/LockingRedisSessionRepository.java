@@ -204,8 +204,14 @@ public class LockingRedisSessionRepository implements SessionRepository<LockingR
     /** A new session of a request: created with the request's lock in it, held or (at this save) released already. */
     private void createLocked(LockingRedisSession session, RequestSessionLock request, boolean release) {
         Map<String, byte[]> fields = encode(session.allFields());
-        LockAttempt<Boolean> create = (key, owner, ttl, timeout, queued) -> {
-            long reply = commands.create(key, owner, lockAction(release), ttl, session.expireAtMillis(), fields);
+        LockAttempt<Boolean> create = attempt -> {
+            long reply = commands.create(
+                    attempt.key(),
+                    attempt.ownerValue(),
+                    lockAction(release),
+                    attempt.ttl(),
+                    session.expireAtMillis(),
+                    fields);
             requireCreated(reply, session);
             return AttemptOutcome.acquired(Boolean.TRUE);
         };
@@ -244,8 +250,14 @@ public class LockingRedisSessionRepository implements SessionRepository<LockingR
     private void renameFenced(
             LockingRedisSession session, SessionLock oldLock, RequestSessionLock request, boolean release) {
         Map<String, byte[]> fields = encode(session.allFields());
-        LockAttempt<Boolean> create = (key, owner, ttl, timeout, queued) -> {
-            long reply = commands.create(key, owner, lockAction(release), ttl, session.expireAtMillis(), fields);
+        LockAttempt<Boolean> create = attempt -> {
+            long reply = commands.create(
+                    attempt.key(),
+                    attempt.ownerValue(),
+                    lockAction(release),
+                    attempt.ttl(),
+                    session.expireAtMillis(),
+                    fields);
             requireCreated(reply, session);
             return AttemptOutcome.acquired(Boolean.TRUE);
         };
@@ -397,7 +409,7 @@ public class LockingRedisSessionRepository implements SessionRepository<LockingR
         @Override
         public @Nullable Acquisition<LockingRedisSession> lockAndLoad(
                 String id, String holderInfo, RequestSessionLock request) {
-            Acquisition<List<Object>> acquired = provider.acquire(id, holderInfo, lockAndLoad);
+            Acquisition<List<Object>> acquired = provider.acquire(id, holderInfo, lockAndLoad, request.abandonment());
             if (acquired == null) {
                 return null;
             }

@@ -49,9 +49,10 @@ final class SessionHashCodec {
 
     private void put(Map<String, @Nullable Object> values, byte[] field, byte[] value) {
         String name = new String(field, StandardCharsets.UTF_8);
-        // The lock field and the queue fields are the lock's, not session data.
+        // The lock field, the queue fields and the waiter counts are the lock's, not session data.
         if (!name.startsWith(SessionHashScripts.LOCK_FIELD_PREFIX)
-                && !name.startsWith(SessionHashScripts.QUEUE_FIELD_PREFIX)) {
+                && !name.startsWith(SessionHashScripts.QUEUE_FIELD_PREFIX)
+                && !name.startsWith(SessionHashScripts.WAITERS_FIELD_PREFIX)) {
             values.put(name, serializer.deserialize(value));
         }
     }

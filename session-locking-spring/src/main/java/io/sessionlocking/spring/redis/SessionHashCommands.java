@@ -1,5 +1,7 @@
 package io.sessionlocking.spring.redis;
 
+import io.sessionlocking.core.AttemptRequest;
+import io.sessionlocking.support.LockScripts;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -63,24 +65,18 @@ final class SessionHashCommands {
         return template.<byte[], byte[]>opsForHash().entries(utf8(key));
     }
 
-    /** The {@link SessionHashScripts#LOCK_AND_LOAD} modes. */
-    enum Mode {
-        POLL("poll"),
-        QUEUE("queue"),
-        QUEUED("queued");
-
-        private final byte[] argument;
-
-        Mode(String argument) {
-            this.argument = utf8(argument);
-        }
-    }
-
-    /** {@link SessionHashScripts#LOCK_AND_LOAD}: null when no session, else the reply (see there). */
+    /** {@link SessionHashScripts#LOCK_AND_LOAD} for an attempt: null when no session, else the reply (see there). */
     @Nullable
-    List<Object> lockAndLoad(String key, String ownerValue, Duration ttl, boolean load, Mode mode) {
+    List<Object> lockAndLoad(AttemptRequest request, boolean load) {
         return run(
-                SessionHashScripts.LOCK_AND_LOAD, key, utf8(ownerValue), millis(ttl), load ? ONE : ZERO, mode.argument);
+                SessionHashScripts.LOCK_AND_LOAD,
+                request.key(),
+                utf8(request.ownerValue()),
+                millis(request.ttl()),
+                load ? ONE : ZERO,
+                utf8(LockScripts.mode(request.queueing())),
+                utf8(Integer.toString(request.nodeWaiters())),
+                millis(request.reportTtl()));
     }
 
     /** {@link SessionHashScripts#SAVE}; {@code ownerValue} null for an unfenced write. */
@@ -138,8 +134,8 @@ final class SessionHashCommands {
         return lockOperation(key, ownerValue, "release", ttl, longestWait) == 1;
     }
 
-    /** A queued waiter gives up: its queue entry goes, and a lock handed to it meanwhile is released on. */
-    void leaveQueue(String key, String ownerValue, Duration ttl, Duration longestWait) {
+    /** A waiter gives up: its count and queue entry go, and a lock handed to it meanwhile is released on. */
+    void leave(String key, String ownerValue, Duration ttl, Duration longestWait) {
         lockOperation(key, ownerValue, "leave", ttl, longestWait);
     }
 

@@ -1,6 +1,7 @@
 package io.sessionlocking.spring.redis;
 
 import io.sessionlocking.core.AttemptOutcome;
+import io.sessionlocking.core.AttemptRequest;
 import io.sessionlocking.core.HandOffs;
 import io.sessionlocking.core.LockAttempt;
 import io.sessionlocking.core.LockSettings;
@@ -17,7 +18,7 @@ import org.springframework.dao.DataAccessException;
  * The lock of the fused repository as a {@link LockStore}: the lock field inside each session's hash, with the queue
  * of other nodes' waiters next to it (see {@link SessionHashScripts}), so that the engine's handles extend, release,
  * check and describe it, and its waiters are handed the lock by releases. The key is the session's own key. {@link
- * #tryAcquire} takes the lock of an existing session only (it never creates a session); the repository's attempts
+ * #acquire} takes the lock of an existing session only (it never creates a session); the repository's attempts
  * ({@link #lockAndLoad}) also return the session in the same round trip.
  *
  * <p>Every call is one script on one key, bounded by the Redis client's command timeout (the {@code timeout}
@@ -48,39 +49,22 @@ final class SessionHashLockStore implements LockStore, AutoCloseable {
     LockAttempt<List<Object>> lockAndLoad() {
         return new LockAttempt<>() {
             @Override
-            public AttemptOutcome<List<Object>> attempt(
-                    String key, String ownerValue, Duration ttl, Duration timeout, boolean queued) {
-                List<Object> reply = attemptOnce(
-                        () -> commands.lockAndLoad(key, ownerValue, ttl, true, mode(queued)), key, ownerValue);
+            public AttemptOutcome<List<Object>> attempt(AttemptRequest request) {
+                List<Object> reply = attemptOnce(request, true);
                 return outcome(reply, reply);
             }
 
             @Override
             public void leave(String key, String ownerValue, Duration timeout) {
-                leaveQueue(key, ownerValue, settings.lockTtl(), timeout);
+                SessionHashLockStore.this.leave(key, ownerValue, settings.lockTtl(), timeout);
             }
         };
     }
 
+    /** Takes the lock of an existing session only; there is nothing to lock (absent) when there is no session. */
     @Override
-    public boolean tryAcquire(String key, String token, Duration ttl, Duration timeout) {
-        List<Object> reply = attemptOnce(
-                () -> commands.lockAndLoad(key, token, ttl, false, SessionHashCommands.Mode.POLL), key, token);
-        return outcome(reply, Boolean.TRUE) instanceof AttemptOutcome.Acquired<Boolean>;
-    }
-
-    @Override
-    public AttemptOutcome<Boolean> acquireOrQueue(
-            String key, String token, Duration ttl, Duration timeout, boolean queued) {
-        List<Object> reply = attemptOnce(() -> commands.lockAndLoad(key, token, ttl, false, mode(queued)), key, token);
-        return outcome(reply, Boolean.TRUE);
-    }
-
-    private SessionHashCommands.Mode mode(boolean queued) {
-        if (handOffs == null || settings.wakeUp() == LockSettings.WakeUp.POLL) {
-            return SessionHashCommands.Mode.POLL;
-        }
-        return queued ? SessionHashCommands.Mode.QUEUED : SessionHashCommands.Mode.QUEUE;
+    public AttemptOutcome<Boolean> acquire(AttemptRequest request) {
+        return outcome(attemptOnce(request, false), Boolean.TRUE);
     }
 
     private static <T> AttemptOutcome<T> outcome(@Nullable List<Object> reply, T acquired) {
@@ -93,14 +77,15 @@ final class SessionHashLockStore implements LockStore, AutoCloseable {
         }
         Duration left = Duration.ofMillis(((Number) reply.get(1)).longValue());
         StoredLock holder = new StoredLock(SessionHashCommands.string(reply.get(2)), left);
-        return status == 2 ? AttemptOutcome.queued(holder) : AttemptOutcome.held(holder);
+        int elsewhere = reply.size() > 3 && reply.get(3) instanceof Number count ? count.intValue() : 0;
+        return status == 2 ? AttemptOutcome.queued(holder, elsewhere) : AttemptOutcome.held(holder, elsewhere);
     }
 
-    private @Nullable List<Object> attemptOnce(Supplier<@Nullable List<Object>> call, String key, String ownerValue) {
+    private @Nullable List<Object> attemptOnce(AttemptRequest request, boolean load) {
         try {
-            return call.get();
+            return commands.lockAndLoad(request, load);
         } catch (DataAccessException | IllegalStateException e) {
-            leaveQueue(key, ownerValue, settings.lockTtl(), settings.commandTimeout());
+            leave(request.key(), request.ownerValue(), settings.lockTtl(), settings.commandTimeout());
             throw new LockStoreException("Redis failed to lock a session: " + e.getMessage(), e);
         }
     }
@@ -111,9 +96,9 @@ final class SessionHashLockStore implements LockStore, AutoCloseable {
     }
 
     @Override
-    public void leaveQueue(String key, String token, Duration ttl, Duration timeout) {
+    public void leave(String key, String token, Duration ttl, Duration timeout) {
         try {
-            commands.leaveQueue(key, token, ttl, longestWait());
+            commands.leave(key, token, ttl, longestWait());
         } catch (RuntimeException ignored) {
             // Redis is failing: the entry is dropped by the next release once its wait is over.
         }

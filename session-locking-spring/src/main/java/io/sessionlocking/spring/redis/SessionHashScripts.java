@@ -20,14 +20,23 @@ import org.springframework.data.redis.core.script.RedisScript;
  * (empty value). A release with waiters queued hands the lock to the oldest one that is still within its wait (older
  * entries are dropped), and publishes its owner value on the channel named like the session's key, so that its node
  * wakes it at once.
+ *
+ * <p>While requests wait for the lock, each waiting node's count of them sits in the hash too, one field per node,
+ * {@code sessionLockWaiters:<expiresAtMillis>:<count>:<owner>} (empty value), under the owner value that polls or
+ * queues for the node: an attempt on a held lock replaces its own field and answers with the sum of the others' that
+ * have not expired (dropping expired ones), so that the per-session waiter cap counts across nodes in the same round
+ * trip. Taking the lock, being handed it, or leaving drops the owner value's field.
  */
 final class SessionHashScripts {
 
     /** Prefix of the lock field. */
     static final String LOCK_FIELD_PREFIX = "sessionLock:";
 
-    /** Prefix of the queue fields; the lock field's prefix is a prefix of it, and both are skipped as data. */
+    /** Prefix of the queue fields; skipped as data, like the lock field. */
     static final String QUEUE_FIELD_PREFIX = "sessionLockQueue:";
+
+    /** Prefix of the waiter count fields; skipped as data, like the lock field. */
+    static final String WAITERS_FIELD_PREFIX = "sessionLockWaiters:";
 
     /**
      * {@code readLock(names)}: the server's time in ms, and the lock field among the hash's field {@code names} with
@@ -52,9 +61,36 @@ final class SessionHashScripts {
             + "end ";
 
     /**
+     * {@code dropCount(names, owner)}: removes the waiter count field of {@code owner}. {@code report(names, now, owner,
+     * count, forMs)}: replaces it by one with {@code count}, expiring {@code forMs} after {@code now}, drops expired
+     * fields, and answers the sum of the other owners' counts.
+     */
+    private static final String WAITERS = "local function dropCount(names, owner) "
+            + "  for i = 1, #names do "
+            + "    if string.match(names[i], '^sessionLockWaiters:%d+:%d+:(.*)$') == owner then "
+            + "      redis.call('hdel', KEYS[1], names[i]) "
+            + "    end "
+            + "  end "
+            + "end "
+            + "local function report(names, now, owner, count, forMs) "
+            + "  local others = 0 "
+            + "  for i = 1, #names do "
+            + "    local e, c, o = string.match(names[i], '^sessionLockWaiters:(%d+):(%d+):(.*)$') "
+            + "    if e then "
+            + "      if o == owner or tonumber(e) <= now then redis.call('hdel', KEYS[1], names[i]) "
+            + "      else others = others + tonumber(c) end "
+            + "    end "
+            + "  end "
+            + "  redis.call('hset', KEYS[1], 'sessionLockWaiters:' .. string.format('%d', now + forMs) .. ':' "
+            + "      .. count .. ':' .. owner, '') "
+            + "  return others "
+            + "end ";
+
+    /**
      * {@code queueEntry(names, owner)}: the queue field of {@code owner}, or nil. {@code handOff(names, current, now,
      * ttl, maxWait)}: gives the lock to the oldest queued owner queued less than {@code maxWait} ms ago (dropping
-     * older entries), publishes its owner value on the key's channel, and answers true; false when nobody waits.
+     * older entries, and the new holder's waiter count), publishes its owner value on the key's channel, and answers
+     * true; false when nobody waits. Needs {@link #WAITERS}.
      */
     private static final String QUEUE = "local function queueEntry(names, owner) "
             + "  for i = 1, #names do "
@@ -75,6 +111,7 @@ final class SessionHashScripts {
             + "  if not best then return false end "
             + "  local nextOwner = string.match(best, '^sessionLockQueue:%d+:(.*)$') "
             + "  redis.call('hdel', KEYS[1], best) "
+            + "  dropCount(names, nextOwner) "
             + "  setLock(current, now + ttl, nextOwner) "
             + "  redis.call('publish', KEYS[1], nextOwner) "
             + "  return true "
@@ -89,27 +126,31 @@ final class SessionHashScripts {
     /**
      * Lock and load: takes the lock of an existing session for owner ARGV[1] with TTL ARGV[2] ms if it is free,
      * expired or already that owner's (handed over to it). ARGV[3] '1' to return the session's fields, ARGV[4] the mode:
-     * 'poll' (never queue), 'queue' or 'queued' (queue behind the holder, once). Replies {@code false} when there is no
-     * session (nothing is created), {@code {1, field, value, ...}} when taken (every field of the hash when ARGV[3] is
-     * '1', else just {1}), {@code {0, ttlLeftMs, holderOwnerValue}} when someone else holds it, {@code {2, ttlLeftMs,
-     * holderOwnerValue}} when queued behind it.
+     * 'poll' (never queue), 'queue' or 'queued' (queue behind the holder, once), ARGV[5] this node's waiters for the
+     * lock, ARGV[6] how long to keep that count, ms. Replies {@code false} when there is no session (nothing is
+     * created), {@code {1, field, value, ...}} when taken (every field of the hash when ARGV[3] is '1', else just {1};
+     * the owner's waiter count is dropped), {@code {0, ttlLeftMs, holderOwnerValue, others}} when someone else holds
+     * it, {@code {2, ttlLeftMs, holderOwnerValue, others}} when queued behind it, {@code others} being the other nodes'
+     * waiters (this one's count recorded).
      */
     static final RedisScript<List> LOCK_AND_LOAD = RedisScript.of(
-            READ_LOCK + WRITE_LOCK + QUEUE
+            READ_LOCK + WRITE_LOCK + WAITERS + QUEUE
                     + "local fields = redis.call('hgetall', KEYS[1]) "
                     + "if #fields == 0 then return false end "
                     + "local names = {} "
                     + "for i = 1, #fields, 2 do names[#names + 1] = fields[i] end "
                     + "local now, current, expires, owner = readLock(names) "
                     + "if current and owner ~= ARGV[1] and expires and expires > now then "
-                    + "  if ARGV[4] == 'poll' then return {0, expires - now, owner} end "
+                    + "  local others = report(names, now, ARGV[1], ARGV[5], tonumber(ARGV[6])) "
+                    + "  if ARGV[4] == 'poll' then return {0, expires - now, owner, others} end "
                     + "  if not queueEntry(names, ARGV[1]) then "
                     + "    redis.call('hset', KEYS[1], 'sessionLockQueue:' .. string.format('%d', now) .. ':' .. ARGV[1], '') "
                     + "  end "
-                    + "  return {2, expires - now, owner} "
+                    + "  return {2, expires - now, owner, others} "
                     + "end "
                     + "local mine = queueEntry(names, ARGV[1]) "
                     + "if mine then redis.call('hdel', KEYS[1], mine) end "
+                    + "dropCount(names, ARGV[1]) "
                     + "setLock(current, now + tonumber(ARGV[2]), ARGV[1]) "
                     + "if ARGV[3] ~= '1' then return {1} end "
                     + "local reply = {1} "
@@ -127,7 +168,7 @@ final class SessionHashScripts {
      * the owner's; in the last two cases nothing is written.
      */
     static final RedisScript<Long> SAVE = RedisScript.of(
-            READ_LOCK + WRITE_LOCK + QUEUE + EXPIRE
+            READ_LOCK + WRITE_LOCK + WAITERS + QUEUE + EXPIRE
                     + "local names = redis.call('hkeys', KEYS[1]) "
                     + "if #names == 0 then return 0 end "
                     + "if ARGV[1] ~= '' then "
@@ -190,15 +231,16 @@ final class SessionHashScripts {
      * Owner-checked lock operations without session data: ARGV[1] owner value, ARGV[2] the operation, ARGV[3] TTL ms,
      * ARGV[4] longest wait ms. 'release': hands the lock to the oldest queued waiter, or marks it released (1 if it
      * was the owner's and not released yet). 'extend': expiry to now + TTL (1 if the owner's and not released).
-     * 'held': 1 if the owner's and not expired. 'leave': a queued waiter gives up; its entry is removed, and if the lock
-     * was handed to it meanwhile, it is released as by 'release' (1). Replies 0 otherwise.
+     * 'held': 1 if the owner's and not expired. 'leave': a waiter gives up; its waiter count and queue entry are
+     * removed, and if the lock was handed to it meanwhile, it is released as by 'release' (1). Replies 0 otherwise.
      */
     static final RedisScript<Long> LOCK_OPERATION = RedisScript.of(
-            READ_LOCK + WRITE_LOCK + QUEUE
+            READ_LOCK + WRITE_LOCK + WAITERS + QUEUE
                     + "local names = redis.call('hkeys', KEYS[1]) "
                     + "if #names == 0 then return 0 end "
                     + "local now, current, expires, owner = readLock(names) "
                     + "if ARGV[2] == 'leave' then "
+                    + "  dropCount(names, ARGV[1]) "
                     + "  local mine = queueEntry(names, ARGV[1]) "
                     + "  if mine then redis.call('hdel', KEYS[1], mine) return 0 end "
                     + "end "

@@ -11,8 +11,8 @@ import org.apache.commons.logging.Log;
 /**
  * The WARN lines of failed lock acquisitions, at most one per session per {@link #INTERVAL}: the first failure logs
  * at once, later ones within the interval are only counted, and the next line says how many were left out. A burst
- * on one session is one line, not one per request. A backend outage is one story, so backend failures of every
- * session share one line per interval; sessions beyond {@value #MAX_TRACKED} tracked at once share one too.
+ * on one session is one line, not one per request. A backend outage is one story, and so is a saturated node, so
+ * backend failures of every session share one line per interval, and so do refusals of a saturated node; sessions beyond {@value #MAX_TRACKED} tracked at once share one too.
  *
  * <p>The message is built only when it is logged, so a failure left out costs no holder look-up. Failures at the end
  * of a burst that no later line reports stay counted in the {@code session.lock.failures} meter. Thread-safe; the
@@ -23,6 +23,7 @@ public final class LockFailureLog {
     static final Duration INTERVAL = Duration.ofSeconds(10);
     static final int MAX_TRACKED = 1024;
     private static final String BACKEND = "backend unavailable";
+    private static final String SATURATED = "node saturated";
     private static final String OVERFLOW = "other sessions";
 
     private final Log logger;
@@ -65,6 +66,9 @@ public final class LockFailureLog {
     private String key(String sessionId, LockCouldNotBeAcquiredException failure, long now) {
         if (failure.reason() == LockCouldNotBeAcquiredException.Reason.BACKEND_UNAVAILABLE) {
             return BACKEND;
+        }
+        if (failure.reason() == LockCouldNotBeAcquiredException.Reason.NODE_SATURATED) {
+            return SATURATED;
         }
         if (windows.size() >= MAX_TRACKED && !windows.containsKey(sessionId)) {
             windows.entrySet().removeIf(entry -> now - entry.getValue().startNanos >= INTERVAL.toNanos());

@@ -8,9 +8,12 @@ import java.util.Locale;
 
 /**
  * Writes the response of a request that failed because of its session's lock: it could not be acquired ({@link
- * OnTimeout#FAIL}) or was lost before the save ({@link OnLostLock#FAIL}). The configured status (503 by default), a
- * {@code Retry-After} header, and a small RFC 9457 problem body naming the reason. The body never contains the session
- * id. Immutable and thread-safe.
+ * OnTimeout#FAIL}) or was lost before the save ({@link OnLostLock#FAIL}). A {@code Retry-After} header, a small RFC 9457
+ * problem body naming the reason, and the status: 429 Too Many Requests for a request over its session's waiter cap
+ * ({@code too_many_waiters}: this client sends too much at once, and only it should slow down), 503 Service
+ * Unavailable for a node whose waiters are at their cap ({@code node_saturated}: the server is busy, whoever asks), the
+ * configured status (503 by default) for every other reason. The body never contains the session id. Immutable and
+ * thread-safe.
  */
 public final class LockFailureResponse {
 
@@ -27,6 +30,7 @@ public final class LockFailureResponse {
      * @param exception the simple name of the exception behind it
      */
     void write(HttpServletResponse response, String reason, String exception) throws IOException {
+        int status = statusOf(reason);
         response.resetBuffer();
         response.setStatus(status);
         response.setHeader("Retry-After", Long.toString(retryAfterSeconds));
@@ -45,9 +49,22 @@ public final class LockFailureResponse {
         response.flushBuffer();
     }
 
+    /** The status of a failure with {@code reason}: see the class description. */
+    int statusOf(String reason) {
+        return switch (reason) {
+            case "TOO_MANY_WAITERS" -> 429;
+            case "NODE_SATURATED" -> 503;
+            default -> status;
+        };
+    }
+
     private static String detail(String reason) {
-        return "LOCK_LOST".equals(reason)
-                ? "This request lost its session's lock before it could save; nothing was saved. Retry."
-                : "Another request of this session holds its lock; retry shortly.";
+        return switch (reason) {
+            case "LOCK_LOST" -> "This request lost its session's lock before it could save; nothing was saved. Retry.";
+            case "TOO_MANY_WAITERS" ->
+                "Too many requests of this session are waiting for its lock already; send fewer at once.";
+            case "NODE_SATURATED" -> "This server has too many requests waiting for session locks; retry shortly.";
+            default -> "Another request of this session holds its lock; retry shortly.";
+        };
     }
 }

@@ -120,7 +120,7 @@ public class LockingSessionRepository implements SessionRepository<Session>, Ses
             if (delegate.findById(id) == null) {
                 return null; // no lock state for a session that does not exist
             }
-            SessionLock lock = provider.acquire(id, holderInfo);
+            SessionLock lock = provider.acquire(id, holderInfo, request.abandonment());
             Session session;
             try {
                 session = delegate.findById(id);

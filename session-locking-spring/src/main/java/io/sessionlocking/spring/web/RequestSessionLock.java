@@ -1,5 +1,6 @@
 package io.sessionlocking.spring.web;
 
+import io.sessionlocking.core.Abandonment;
 import io.sessionlocking.core.LockCouldNotBeAcquiredException;
 import io.sessionlocking.core.SessionLock;
 import io.sessionlocking.core.SessionLockProvider;
@@ -9,9 +10,11 @@ import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -203,12 +206,28 @@ public final class RequestSessionLock {
     private <S extends Session> @Nullable S acquire(String id, SessionAccess<S> access) {
         String masked = SessionIds.mask(id);
         SessionLockActivity activity = policy.activity();
-        SessionLockActivity.Entry waiting = activity != null ? activity.startWaiting(masked, this) : null;
+        // What the backend granted, whatever the observers around the wait do after: a lock granted to a request
+        // that then fails is released at once, instead of staying (renewed) until its TTL.
+        List<Acquisition<S>> granted = new ArrayList<>(1);
         Acquisition<S> acquisition;
         try {
-            String holderInfo = holderInfo();
-            acquisition = policy.waitObserver().observe(masked, () -> access.lockAndLoad(id, holderInfo, this));
+            SessionLockActivity.Entry waiting = activity != null ? activity.startWaiting(masked, this) : null;
+            try {
+                String holderInfo = holderInfo();
+                acquisition = policy.waitObserver().observe(masked, () -> {
+                    Acquisition<S> taken = access.lockAndLoad(id, holderInfo, this);
+                    if (taken != null) {
+                        granted.add(taken);
+                    }
+                    return taken;
+                });
+            } finally {
+                if (waiting != null) {
+                    activity.endWaiting(waiting);
+                }
+            }
         } catch (LockCouldNotBeAcquiredException e) {
+            releaseGranted(granted);
             synchronized (this) {
                 state = State.FAILED;
                 failure = e;
@@ -216,15 +235,12 @@ public final class RequestSessionLock {
             policy.failureLog().failed(id, e, () -> failureMessage(e, id, access));
             return withoutLock(id, e, access);
         } catch (RuntimeException e) {
+            releaseGranted(granted);
             synchronized (this) {
                 state = State.NOT_LOADED;
                 lockedIds.remove(id);
             }
             throw e;
-        } finally {
-            if (waiting != null) {
-                activity.endWaiting(waiting);
-            }
         }
         if (acquisition == null) {
             // No such session (or it was deleted while this request waited): nothing to guard, nothing held.
@@ -236,6 +252,20 @@ public final class RequestSessionLock {
         }
         held(masked, acquisition.lock(), acquisition.value());
         return acquisition.value();
+    }
+
+    private static void releaseGranted(List<? extends Acquisition<?>> granted) {
+        for (Acquisition<?> acquisition : granted) {
+            acquisition.lock().release();
+        }
+    }
+
+    /**
+     * What ends this request's lock wait early: its client closing the connection, as the container tells it ({@link
+     * ClientConnection}); never, outside a container that tells.
+     */
+    public Abandonment abandonment() {
+        return ClientConnection.abandonmentOf(request);
     }
 
     /**
@@ -289,20 +319,25 @@ public final class RequestSessionLock {
             logger.debug("Locked session " + masked + " for " + description());
         }
         LockRenewer.Renewal started = null;
-        if (policy.renewer() != null) {
-            try {
-                started = policy.renewer().start(acquired);
-            } catch (RuntimeException e) { // e.g. the renewer is shut down with the application
-                acquired.release();
-                synchronized (this) {
-                    state = State.NOT_LOADED;
-                    lockedIds.remove(session.getId());
-                }
-                throw e;
-            }
-        }
+        SessionLockActivity.Entry entry = null;
         SessionLockActivity activity = policy.activity();
-        SessionLockActivity.Entry entry = activity != null ? activity.startHolding(masked, this) : null;
+        try {
+            if (policy.renewer() != null) {
+                started =
+                        policy.renewer().start(acquired); // fails e.g. once the renewer shut down with the application
+            }
+            entry = activity != null ? activity.startHolding(masked, this) : null; // its observers may throw
+        } catch (RuntimeException e) {
+            if (started != null) {
+                started.cancel();
+            }
+            acquired.release();
+            synchronized (this) {
+                state = State.NOT_LOADED;
+                lockedIds.remove(session.getId());
+            }
+            throw e;
+        }
         synchronized (this) {
             state = State.HELD;
             lock = acquired;
@@ -522,7 +557,10 @@ public final class RequestSessionLock {
 
     private String failureMessage(LockCouldNotBeAcquiredException e, String id, SessionAccess<?> access) {
         String outcome = switch (policy.onTimeout().forFailure(e)) {
-            case FAIL -> "failing the request";
+            case FAIL ->
+                e.reason() == LockCouldNotBeAcquiredException.Reason.ABANDONED
+                        ? "its client went away, so it ends without a response"
+                        : "failing the request";
             case READ_ONLY -> "serving the session read-only";
             case PROCEED -> "proceeding without the lock";
         };

@@ -90,7 +90,12 @@ public final class SessionLockActivity {
     Entry startHolding(String maskedSessionId, RequestSessionLock request) {
         Entry entry = new Entry(maskedSessionId, request.method(), request.path(), System.nanoTime());
         holding.add(entry);
-        observers.forEach(observer -> observer.onHoldStarted(entry));
+        try {
+            observers.forEach(observer -> observer.onHoldStarted(entry));
+        } catch (RuntimeException e) {
+            holding.remove(entry); // the caller releases the lock: it is not held
+            throw e;
+        }
         return entry;
     }
 

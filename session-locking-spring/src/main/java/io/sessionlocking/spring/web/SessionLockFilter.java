@@ -26,7 +26,8 @@ import java.util.Objects;
  * usually releases earlier, in the save that writes the session.
  *
  * <p>A {@link LockCouldNotBeAcquiredException} or {@link SessionLockLostException} escaping the chain becomes the
- * configured failure response while the response is not committed; otherwise it propagates.
+ * configured failure response while the response is not committed; otherwise it propagates. A request abandoned while
+ * it waited for its lock (its client went away) gets no response: its connection is ended ({@link ClientConnection}).
  */
 public final class SessionLockFilter implements Filter {
 
@@ -62,7 +63,7 @@ public final class SessionLockFilter implements Filter {
         try {
             chain.doFilter(request, response);
         } catch (IOException | ServletException | RuntimeException e) {
-            if (response.isCommitted() || !writeFailure(e, response)) {
+            if (response.isCommitted() || !writeFailure(e, request, response)) {
                 throw e;
             }
         } finally {
@@ -80,9 +81,21 @@ public final class SessionLockFilter implements Filter {
         }
     }
 
-    /** Writes the failure response when {@code error} is a lock failure; {@code false} when it is not. */
-    private boolean writeFailure(Throwable error, HttpServletResponse response) throws IOException {
+    /**
+     * Writes the failure response when {@code error} is a lock failure; {@code false} when it is not. An abandoned
+     * request gets none: its client is gone, so its connection is ended without one.
+     */
+    private boolean writeFailure(Throwable error, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
         for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof LockCouldNotBeAcquiredException failure
+                    && failure.reason() == LockCouldNotBeAcquiredException.Reason.ABANDONED) {
+                ClientConnection connection = ClientConnection.of(request);
+                if (connection != null) {
+                    connection.abort();
+                }
+                return true;
+            }
             if (t instanceof LockCouldNotBeAcquiredException failure) {
                 failureResponse.write(
                         response, failure.reason().name(), failure.getClass().getSimpleName());

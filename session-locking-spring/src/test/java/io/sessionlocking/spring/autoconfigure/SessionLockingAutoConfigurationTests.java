@@ -239,6 +239,8 @@ class SessionLockingAutoConfigurationTests {
                         "0",
                         "[1, 100000]"),
                 Arguments.of(
+                        List.of("session-locking.max-waiters-per-node=0"), "max-waiters-per-node", "0", "[1, 100000]"),
+                Arguments.of(
                         List.of("session-locking.key-namespace=a b"),
                         "key-namespace",
                         "a b",

@@ -92,6 +92,21 @@ class SessionLockingPropertiesTests {
     }
 
     @Test
+    void theNodesWaiterCapDefaultsToHalfTheServersWorkerThreads() {
+        SessionLockingProperties properties = new SessionLockingProperties();
+        assertThat(properties.getMaxWaitersPerNode()).isNull();
+        assertThat(properties.toLockSettings(200).maxWaitersPerNode()).isEqualTo(100);
+        assertThat(properties.toLockSettings(1).maxWaitersPerNode()).isEqualTo(1);
+        assertThat(properties.toLockSettings(null).maxWaitersPerNode())
+                .as("no server: the core's default")
+                .isEqualTo(LockSettings.DEFAULT_MAX_WAITERS_PER_NODE);
+        properties.setMaxWaitersPerNode(30);
+        assertThat(properties.toLockSettings(200).maxWaitersPerNode())
+                .as("set explicitly")
+                .isEqualTo(30);
+    }
+
+    @Test
     void propertiesMapOntoTheSettings() {
         SessionLockingProperties properties = new SessionLockingProperties();
         properties.setRetryDelay(Duration.ofMillis(5));

@@ -32,7 +32,7 @@ class StartupSummaryTests {
                 .endsWith(
                         "Session locking: handler=locking, backend=memory, repository=MapSessionRepository (decorated), "
                                 + "timeout=24s (0.8 x max-request-time=30s), lock-ttl=30s (renewed every 10s), "
-                                + "retry-delay=10ms (fixed), max-waiters-per-session=64, command-timeout=2s, "
+                                + "retry-delay=10ms (fixed), max-waiters-per-session=16, max-waiters-per-node=100, command-timeout=2s, "
                                 + "on-timeout=fail (503)");
     }
 
@@ -48,8 +48,9 @@ class StartupSummaryTests {
                 .run(context -> assertThat(context).hasNotFailed());
 
         assertThat(output.getOut())
-                .contains("timeout=5s, lock-ttl=5s (renewed every 1666ms), retry-delay=5ms (exponential up to "
-                        + "100ms), max-waiters-per-session=64, command-timeout=2s, on-timeout=read-only");
+                .contains(
+                        "timeout=5s, lock-ttl=5s (renewed every 1666ms), retry-delay=5ms (exponential up to "
+                                + "100ms), max-waiters-per-session=16, max-waiters-per-node=100, command-timeout=2s, on-timeout=read-only");
     }
 
     @Test

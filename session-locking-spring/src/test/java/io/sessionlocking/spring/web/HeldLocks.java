@@ -8,14 +8,18 @@ import org.awaitility.Awaitility;
 
 /**
  * Session locks held in a Redis right now, whichever repository holds them: lock fields of session hashes that have
- * not expired or been released (the fused repository), and lock keys (the decorator). Read by one script with the
+ * not expired or been released (the fused repository), and lock keys (the decorator; not the waiter counts next to
+ * them). Read by one script with the
  * server's clock; for tests on a standalone node.
  */
 public final class HeldLocks {
 
     private static final String COUNT = "local t = redis.call('time') "
             + "local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) "
-            + "local n = #redis.call('keys', 'spring:session:lock:*') "
+            + "local n = 0 "
+            + "for _, key in ipairs(redis.call('keys', 'spring:session:lock:*')) do "
+            + "  if redis.call('type', key)['ok'] == 'list' then n = n + 1 end "
+            + "end "
             + "for _, key in ipairs(redis.call('keys', 'spring:session:sessions:*')) do "
             + "  if redis.call('type', key)['ok'] == 'hash' then "
             + "    for _, field in ipairs(redis.call('hkeys', key)) do "

@@ -63,6 +63,18 @@ class LockFailureLogTests {
     }
 
     @Test
+    void aSaturatedNodeIsOneLinePerIntervalWhateverTheSession() {
+        for (int i = 0; i < 50; i++) {
+            fail("session-" + i, Reason.NODE_SATURATED);
+        }
+        fail("session-0", Reason.TIMEOUT);
+
+        assertThat(log.lines)
+                .as("the saturated node's line, and the session's own for another reason")
+                .containsExactly("failure of session-0", "failure of session-0");
+    }
+
+    @Test
     void memoryIsBoundedAndSessionsBeyondTheBoundShareOneLine() {
         for (int i = 0; i < LockFailureLog.MAX_TRACKED + 50; i++) {
             fail("session-" + i, Reason.TIMEOUT);

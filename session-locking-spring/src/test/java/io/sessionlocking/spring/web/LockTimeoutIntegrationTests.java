@@ -76,7 +76,10 @@ class LockTimeoutIntegrationTests {
 
             HttpResponse<String> overTheCap = node.send("POST", "/increment?workMillis=0", cookie);
 
-            assertThat(overTheCap.statusCode()).isEqualTo(503);
+            assertThat(overTheCap.statusCode())
+                    .as("429: this client sends too much at once")
+                    .isEqualTo(429);
+            assertThat(overTheCap.headers().firstValue("Retry-After")).hasValue("1");
             assertThat(overTheCap.body()).contains("\"reason\":\"too_many_waiters\"");
             assertThat(holder.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
             assertThat(waiter.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);

@@ -10,9 +10,11 @@ import org.junit.jupiter.api.Test;
 class OnTimeoutTests {
 
     @Test
-    void aWaiterOverTheCapFailsWhateverIsConfigured() {
+    void aWaiterOverACapOrAbandonedFailsWhateverIsConfigured() {
         for (OnTimeout configured : OnTimeout.values()) {
-            assertThat(configured.forFailure(failure(Reason.TOO_MANY_WAITERS))).isEqualTo(OnTimeout.FAIL);
+            for (Reason reason : new Reason[] {Reason.TOO_MANY_WAITERS, Reason.NODE_SATURATED, Reason.ABANDONED}) {
+                assertThat(configured.forFailure(failure(reason))).isEqualTo(OnTimeout.FAIL);
+            }
         }
     }
 

@@ -43,6 +43,15 @@ final class WebNode implements AutoCloseable {
                 properties);
     }
 
+    /** A node with {@code configurations} added to {@link CounterApplication}, e.g. beans that watch or break it. */
+    static WebNode start(int redisPort, Map<String, String> properties, Class<?>... configurations) {
+        return start(
+                CounterApplication.class,
+                List.of("spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + redisPort),
+                properties,
+                configurations);
+    }
+
     /** A node on a Redis Cluster, seeded with every node of {@code cluster}. */
     static WebNode startOnCluster(RedisCluster cluster, Map<String, String> properties) {
         String seeds = cluster.nodes().stream()
@@ -61,13 +70,22 @@ final class WebNode implements AutoCloseable {
                 properties);
     }
 
-    private static WebNode start(Class<?> application, List<String> redis, Map<String, String> properties) {
+    private static WebNode start(
+            Class<?> application, List<String> redis, Map<String, String> properties, Class<?>... configurations) {
         List<String> args = new ArrayList<>(redis);
         args.addAll(List.of("server.port=0", "server.tomcat.threads.max=120", "logging.level.io.sessionlocking=INFO"));
+        // The tests fire dozens of parallel requests at one session on purpose (they must all wait, none be refused);
+        // the tests of the cap set their own.
+        args.add("session-locking.max-waiters-per-session=100");
         properties.forEach((key, value) -> args.add(key + "=" + value));
         return new WebNode(new SpringApplicationBuilder(application)
+                .sources(configurations)
                 .properties(args.toArray(String[]::new))
                 .run());
+    }
+
+    int port() {
+        return Integer.parseInt(base.substring(base.lastIndexOf(':') + 1));
     }
 
     ConfigurableApplicationContext context() {
