@@ -279,16 +279,16 @@ public final class SpinLockProvider implements SessionLockProvider {
                         failuresInARow++;
                         mustLeave = false;
                         waiters.failed(me, sentAt);
-                        if (notify) {
-                            // The outcome is unknown, and the owner value may sit in the queue: keep it, so that the
-                            // next attempt finds it (taken, or queued once) instead of leaving a stranger queued.
-                            queued = true;
-                            queuedPeriod = HandOffs.NOT_SUBSCRIBED;
-                        } else {
-                            // The outcome is unknown: the store cleans up behind this owner value, never reused.
-                            ownerValue = LockTokens.next() + holderSuffix;
-                            me.ownerValue = ownerValue;
-                        }
+                        // The outcome is unknown: the store sends a leave behind the failed attempt, which takes
+                        // this owner value out of the queue, or passes the lock on if a release has just handed it
+                        // over. So the value is never reused, and an announcement for it, even one already heard,
+                        // must not count (the owner value is replaced before the flag is cleared: the listener
+                        // matches announcements against it).
+                        ownerValue = LockTokens.next() + holderSuffix;
+                        me.ownerValue = ownerValue;
+                        me.handedOver = false;
+                        queued = false;
+                        queuedPeriod = HandOffs.NOT_SUBSCRIBED;
                         if (backendDown(me, commandTimeoutNanos)) {
                             waiters.wakeAll(key); // the session's other waiters here see the streak and fail with it
                             throw fail(Reason.BACKEND_UNAVAILABLE, start, attempts, masked, lastHolder, e);

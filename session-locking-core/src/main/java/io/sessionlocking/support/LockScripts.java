@@ -27,7 +27,9 @@ public final class LockScripts {
     /**
      * Acquire: KEYS[1] the lock, KEYS[2] its waiter counts, ARGV[1] owner value, ARGV[2] TTL ms, ARGV[3] the mode:
      * 'poll' (take it if free, never queue), 'queue' (take it if free, else queue at the end), 'queued' (an earlier
-     * attempt queued this owner value: taken if handed over, else still queued, else queued again); ARGV[4] this
+     * attempt queued this owner value: taken if handed over, else still queued, else queued again); 'queue' checks
+     * for the owner value first too, so that a command the client sent again after a reconnect (Lettuce resends
+     * unanswered commands) neither queues the owner twice nor finds its own lock held; ARGV[4] this
      * node's waiters for the lock, ARGV[5] how long to keep that count, ms. Taking the lock drops the owner value's
      * count; finding it held records {@code <count>:<expiresAtMs>} under the owner value (server time) and answers with
      * the other owner values' unexpired counts, dropping expired ones. Replies {1} taken (or already this owner's), {0,
@@ -58,11 +60,10 @@ public final class LockScripts {
             + "  redis.call('hdel', waiters, owner) "
             + "  return {1} "
             + "end "
-            + "if mode == 'queued' then "
+            + "if mode ~= 'poll' then "
             + "  local head = redis.call('lindex', lock, 0) "
             + "  if head == owner then return taken() end "
             + "  if head and redis.call('lpos', lock, owner) then return {2, redis.call('pttl', lock), report()} end "
-            + "  mode = 'queue' "
             + "end "
             + "if mode == 'poll' then "
             + "  local head = redis.call('lindex', lock, 0) "
@@ -81,14 +82,11 @@ public final class LockScripts {
     /**
      * Release with hand-off: KEYS[1] the lock, KEYS[2] its waiter counts, ARGV[1] owner value, ARGV[2] TTL ms. Removes
      * the holder only if it is ARGV[1]; then the next in the queue holds the lock for ARGV[2] ms, its waiter count is
-     * dropped (it waits no more), and its owner value is published on the channel KEYS[1]. Replies 1 released (nobody queued), 2 handed over, 0 not the owner's (nothing changed, but a
-     * foreign lock whose list this emptied and restored keeps at most ARGV[2] ms).
+     * dropped (it waits no more), and its owner value is published on the channel KEYS[1]. Replies 1 released (nobody queued), 2 handed over, 0 not the owner's (nothing changed: a late
+     * release never touches another holder's lock or its TTL).
      */
-    public static final String RELEASE = "local head = redis.call('lpop', KEYS[1]) "
-            + "if head ~= ARGV[1] then "
-            + "  if head and redis.call('lpush', KEYS[1], head) == 1 then redis.call('pexpire', KEYS[1], ARGV[2]) end "
-            + "  return 0 "
-            + "end "
+    public static final String RELEASE = "if redis.call('lindex', KEYS[1], 0) ~= ARGV[1] then return 0 end "
+            + "redis.call('lpop', KEYS[1]) "
             + "local nextOwner = redis.call('lindex', KEYS[1], 0) "
             + "if nextOwner then "
             + "  redis.call('pexpire', KEYS[1], ARGV[2]) "

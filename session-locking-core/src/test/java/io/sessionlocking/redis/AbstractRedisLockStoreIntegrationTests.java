@@ -79,6 +79,52 @@ public abstract class AbstractRedisLockStoreIntegrationTests extends AbstractSes
     }
 
     @Test
+    void aQueueingAttemptSentTwiceQueuesItsOwnerOnce() throws Exception {
+        // Lettuce sends an unanswered command again after a reconnect: the second copy must find the first's effect.
+        LockStore store = newStore();
+        String key = "spring:session:lock:{" + newSessionId() + "}";
+        Duration ttl = Duration.ofSeconds(20);
+        Duration timeout = Duration.ofSeconds(2);
+        String holder = "a".repeat(32);
+        String waiter = "b".repeat(32);
+        assertThat(store.acquire(queueing(key, holder, ttl, timeout))).isInstanceOf(AttemptOutcome.Acquired.class);
+        assertThat(store.acquire(queueing(key, holder, ttl, timeout)))
+                .as("already the holder's")
+                .isInstanceOf(AttemptOutcome.Acquired.class);
+        assertThat(store.acquire(queueing(key, waiter, ttl, timeout))).isInstanceOf(AttemptOutcome.Queued.class);
+        assertThat(store.acquire(queueing(key, waiter, ttl, timeout))).isInstanceOf(AttemptOutcome.Queued.class);
+        assertThat(redis.node().command("LRANGE", key, "0", "-1")).isEqualTo(holder + "\n" + waiter);
+
+        assertThat(store.release(key, holder, ttl, timeout)).isTrue();
+        assertThat(redis.node().command("LRANGE", key, "0", "-1")).isEqualTo(waiter);
+        assertThat(store.release(key, waiter, ttl, timeout)).isTrue();
+        assertThat(redis.node().command("EXISTS", key))
+                .as("nobody left to hand it to")
+                .isEqualTo("0");
+    }
+
+    @Test
+    void aLateReleaseLeavesAnotherHoldersLockAsItIs() throws Exception {
+        LockStore store = newStore();
+        String key = "spring:session:lock:{" + newSessionId() + "}";
+        String holder = "c".repeat(32);
+        assertThat(store.acquire(queueing(key, holder, Duration.ofSeconds(20), Duration.ofSeconds(2))))
+                .isInstanceOf(AttemptOutcome.Acquired.class);
+        redis.node().command("PEXPIRE", key, "1500");
+
+        assertThat(store.release(key, "d".repeat(32), Duration.ofSeconds(30), Duration.ofSeconds(2)))
+                .isFalse();
+        assertThat(redis.node().command("LRANGE", key, "0", "-1")).isEqualTo(holder);
+        assertThat(Long.parseLong(redis.node().command("PTTL", key)))
+                .as("not given a stranger's TTL")
+                .isBetween(1L, 1500L);
+    }
+
+    private static AttemptRequest queueing(String key, String owner, Duration ttl, Duration timeout) {
+        return new AttemptRequest(key, owner, ttl, timeout, AttemptRequest.Queueing.QUEUE, 1, ttl);
+    }
+
+    @Test
     void scriptsSurviveAFlushedScriptCache() {
         SessionLockProvider provider =
                 new SpinLockProvider(newStore(), settings().build());

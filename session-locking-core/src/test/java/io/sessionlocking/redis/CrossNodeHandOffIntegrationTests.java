@@ -4,8 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.lettuce.core.RedisURI;
+import io.sessionlocking.core.AttemptOutcome;
+import io.sessionlocking.core.AttemptRequest;
+import io.sessionlocking.core.ForwardingLockStore;
 import io.sessionlocking.core.HandOffs;
 import io.sessionlocking.core.LockSettings;
+import io.sessionlocking.core.LockStore;
+import io.sessionlocking.core.LockStoreException;
 import io.sessionlocking.core.RecordingListener;
 import io.sessionlocking.core.SessionLock;
 import io.sessionlocking.core.SpinLockProvider;
@@ -21,6 +26,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -173,6 +179,65 @@ class CrossNodeHandOffIntegrationTests {
                     .isLessThan(RETRY_DELAY.dividedBy(2));
             assertThat(turns.overlaps).hasValue(0);
         }
+    }
+
+    @Test
+    void anAnnouncementForAnAttemptThatFailedIsNotTakenForTheLock() throws Exception {
+        // The race: a waiter's queued attempt fails on the client (a stall, a reset), so its store sends a leave behind
+        // it; the holder's release hands the lock to that waiter and announces it, and the leave then passes it on to
+        // a third node. The waiter has heard the announcement, but the lock is the third node's.
+        String sessionId = UUID.randomUUID().toString();
+        String key = "spring:session:lock:{" + sessionId + "}";
+        SpinLockProvider holderNode = node(redis.node(), new RecordingListener());
+        SpinLockProvider thirdNode = node(redis.node(), new RecordingListener());
+        LettuceLockStores.Managed waiterStore = LettuceLockStores.connect(RedisURI.create(redis.uri()));
+        stores.add(waiterStore);
+        CountDownLatch announced = new CountDownLatch(1);
+        waiterStore.handOffs().listen(new HandOffs.Listener() {
+            @Override
+            public void handedOver(String channel, String ownerValue) {
+                announced.countDown();
+            }
+
+            @Override
+            public void mayHaveMissed(String channel) {}
+        });
+        SessionLock held = holderNode.acquire(sessionId);
+        AtomicBoolean armed = new AtomicBoolean(true);
+        AtomicReference<SessionLock> third = new AtomicReference<>();
+        LockStore failingOnce = new ForwardingLockStore(waiterStore.store()) {
+            @Override
+            public AttemptOutcome<Boolean> acquire(AttemptRequest request) throws InterruptedException {
+                AttemptOutcome<Boolean> outcome = super.acquire(request);
+                if (request.queueing() != AttemptRequest.Queueing.QUEUED || !armed.compareAndSet(true, false)) {
+                    return outcome;
+                }
+                held.release(); // hands the lock to this waiter and announces it
+                try {
+                    assertThat(announced.await(10, TimeUnit.SECONDS)).isTrue();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                leave(key, request.ownerValue(), request.ttl(), request.timeout()); // what the store sends behind
+                third.set(thirdNode.acquire(sessionId)); // the lock the leave passed on is free: taken at once
+                throw new LockStoreException("the reply of a queued attempt was lost");
+            }
+        };
+        SpinLockProvider waiterNode = new SpinLockProvider(
+                failingOnce,
+                LockSettings.builder()
+                        .retryDelay(RETRY_DELAY)
+                        .timeout(Duration.ofSeconds(20))
+                        .lockTtl(Duration.ofSeconds(10))
+                        .build());
+
+        java.util.concurrent.CompletableFuture<SessionLock> waiter =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> waiterNode.acquire(sessionId));
+        await().atMost(Duration.ofSeconds(20)).until(() -> third.get() != null);
+        Thread.sleep(RETRY_DELAY.multipliedBy(20).toMillis()); // room for the waiter to go wrong, if it would
+        assertThat(waiter).as("the waiter waits for the third node's lock").isNotDone();
+        third.get().release();
+        waiter.get(20, TimeUnit.SECONDS).release();
     }
 
     @Test
