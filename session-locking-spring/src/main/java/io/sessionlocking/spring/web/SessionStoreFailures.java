@@ -1,0 +1,71 @@
+package io.sessionlocking.spring.web;
+
+import io.sessionlocking.core.LockStoreException;
+import java.util.function.Supplier;
+
+/**
+ * Turns the session store's failures into {@link SessionStoreUnavailableException} at the boundary of a locking
+ * repository, and only there: a {@code DataAccessException} of the application's own code (its JDBC repository, its
+ * cache) is not a session store failure and keeps its own handling. Public for the fused Redis repository; not an API.
+ *
+ * <p>A store failure is a {@link LockStoreException}, a Spring {@code DataAccessException} or a Lettuce {@code
+ * RedisException}, recognised by class name so that neither Spring's transaction module nor Lettuce has to be on the
+ * class path. Anything else (a serialization error, a lock failure, an {@code IllegalStateException} of an
+ * invalidated session) passes unchanged.
+ */
+public final class SessionStoreFailures {
+
+    private static final String DATA_ACCESS = "org.springframework.dao.DataAccessException";
+    private static final String LETTUCE = "io.lettuce.core.RedisException";
+
+    private SessionStoreFailures() {}
+
+    /** The result of {@code call}, a store failure of it thrown as {@link SessionStoreUnavailableException}. */
+    public static <T> T call(Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (RuntimeException e) {
+            throw translate(e);
+        }
+    }
+
+    /** Runs {@code run}, a store failure of it thrown as {@link SessionStoreUnavailableException}. */
+    public static void run(Runnable run) {
+        try {
+            run.run();
+        } catch (RuntimeException e) {
+            throw translate(e);
+        }
+    }
+
+    /** {@code failure} as the exception to throw: translated when it is a store failure, else itself. */
+    public static RuntimeException translate(RuntimeException failure) {
+        return isStoreFailure(failure) ? new SessionStoreUnavailableException(failure) : failure;
+    }
+
+    static boolean isStoreFailure(Throwable failure) {
+        if (failure instanceof LockStoreException) {
+            return true;
+        }
+        for (Class<?> type = failure.getClass(); type != null; type = type.getSuperclass()) {
+            if (type.getName().equals(DATA_ACCESS) || type.getName().equals(LETTUCE)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The exception types of {@code failure}'s cause chain, e.g. {@code QueryTimeoutException caused by
+     * RedisCommandTimeoutException}; no messages. */
+    static String describe(Throwable failure) {
+        StringBuilder description = new StringBuilder();
+        int depth = 0;
+        for (Throwable t = failure; t != null && depth < 4; t = t.getCause(), depth++) {
+            if (depth > 0) {
+                description.append(" caused by ");
+            }
+            description.append(t.getClass().getSimpleName());
+        }
+        return description.toString();
+    }
+}
