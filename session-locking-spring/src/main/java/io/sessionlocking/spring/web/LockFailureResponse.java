@@ -42,8 +42,11 @@ public final class LockFailureResponse {
         String body = "{\"type\":\"about:blank\",\"title\":\"" + title(reason) + "\",\"status\":" + status
                 + ",\"detail\":\"" + detail(reason) + "\",\"reason\":\"" + reason.toLowerCase(Locale.ROOT)
                 + "\",\"exception\":\"" + exception + "\"}";
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        // A handler's Content-Length survives resetBuffer: the client would read that many bytes of this body only.
+        response.setContentLength(bytes.length);
         try {
-            response.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
+            response.getOutputStream().write(bytes);
         } catch (IllegalStateException writerInUse) {
             // The handler wrote through the writer before the failure: the body goes the same way.
             response.getWriter().write(body);

@@ -20,27 +20,42 @@ public final class SessionStoreFailures {
 
     private SessionStoreFailures() {}
 
-    /** The result of {@code call}, a store failure of it thrown as {@link SessionStoreUnavailableException}. */
+    /**
+     * The result of {@code call}, a store failure of it thrown as {@link SessionStoreUnavailableException}. Within a
+     * request whose store failed already, thrown at once without calling: the request is answered 503 anyway, and
+     * Spring looks the session up again after a failure (Spring MVC's request-handled event, Spring Session's save at
+     * the end of its filter), each of which would wait out another command timeout while Redis hangs.
+     */
     public static <T> T call(Supplier<T> call) {
+        RequestSessionLock request = RequestSessionLock.current();
+        SessionStoreUnavailableException earlier = request != null ? request.storeFailure() : null;
+        if (earlier != null) {
+            throw new SessionStoreUnavailableException(earlier);
+        }
         try {
             return call.get();
         } catch (RuntimeException e) {
-            throw translate(e);
+            RuntimeException translated = translate(e);
+            if (request != null && translated instanceof SessionStoreUnavailableException failure) {
+                request.storeFailed(failure);
+            }
+            throw translated;
         }
     }
 
-    /** Runs {@code run}, a store failure of it thrown as {@link SessionStoreUnavailableException}. */
+    /** Runs {@code run} as {@link #call}. */
     public static void run(Runnable run) {
-        try {
+        call(() -> {
             run.run();
-        } catch (RuntimeException e) {
-            throw translate(e);
-        }
+            return null;
+        });
     }
 
     /** {@code failure} as the exception to throw: translated when it is a store failure, else itself. */
     public static RuntimeException translate(RuntimeException failure) {
-        return isStoreFailure(failure) ? new SessionStoreUnavailableException(failure) : failure;
+        return failure instanceof SessionStoreUnavailableException || !isStoreFailure(failure)
+                ? failure
+                : new SessionStoreUnavailableException(failure);
     }
 
     static boolean isStoreFailure(Throwable failure) {

@@ -16,4 +16,9 @@ public final class SessionStoreUnavailableException extends RuntimeException {
     SessionStoreUnavailableException(RuntimeException cause) {
         super("The session store failed: " + SessionStoreFailures.describe(cause), cause);
     }
+
+    /** A later call of a request whose store failed already ({@code first}): not sent to the store again. */
+    SessionStoreUnavailableException(SessionStoreUnavailableException first) {
+        super(first.getMessage() + " (earlier in this request; not tried again)", first.getCause());
+    }
 }
