@@ -82,7 +82,10 @@ public final class RequestSessionLock {
     // Identity, not equals: a session's id may change during the request (changeSessionId at login).
     private final Map<Session, ReadOnlyLoad> readOnlySessions = Collections.synchronizedMap(new IdentityHashMap<>());
     private volatile @Nullable AsyncContext listenedAsyncContext;
-    /** The request's first session store failure; set once (see {@link SessionStoreFailures}). */
+    /**
+     * The request's first session store failure (see {@link SessionStoreFailures}); once set it stays. Dispatches of
+     * one request may race to set it (an async part): either failure will do, both say the store failed.
+     */
     private volatile @Nullable SessionStoreUnavailableException storeFailure;
 
     /** A session loaded without its lock: how to save it, and the id it was loaded under. */

@@ -70,8 +70,7 @@ public final class SessionStoreFailures {
         return false;
     }
 
-    /** The exception types of {@code failure}'s cause chain, e.g. {@code QueryTimeoutException caused by
-     * RedisCommandTimeoutException}; no messages. */
+    /** The exception types of {@code failure}'s cause chain (four at most), no messages. */
     static String describe(Throwable failure) {
         StringBuilder description = new StringBuilder();
         int depth = 0;

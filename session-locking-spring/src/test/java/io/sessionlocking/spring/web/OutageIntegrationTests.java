@@ -64,7 +64,8 @@ class OutageIntegrationTests {
             assertThat(answers).allSatisfy(took -> assertThat(took).isLessThan(ANSWER_BOUND));
             long healthStart = System.nanoTime();
             HttpResponse<String> health = node.send("GET", "/actuator/health/sessionLocks", null);
-            assertThat(Duration.ofNanos(System.nanoTime() - healthStart)).isLessThan(Duration.ofMillis(1500));
+            Duration healthTook = Duration.ofNanos(System.nanoTime() - healthStart);
+            assertThat(healthTook).isLessThan(Duration.ofMillis(1500));
             assertThat(health.statusCode()).isEqualTo(503);
             assertThat(JsonPath.<String>read(health.body(), "$.status")).isEqualTo("DOWN");
 
@@ -72,6 +73,9 @@ class OutageIntegrationTests {
             redis.restart();
             Duration recovery = firstSuccessAfterRestart(node);
 
+            System.out.printf(
+                    "Outage (%s): answers during it %s, health %s, first success %d ms after the restart%n",
+                    repository, answers, healthTook, recovery.toMillis());
             assertThat(recovery)
                     .as("the first request after the restart that succeeds")
                     .isLessThan(RECOVERY_BOUND);
@@ -88,17 +92,20 @@ class OutageIntegrationTests {
             assertThat(node.send("POST", "/increment", cookie).statusCode()).isEqualTo(200);
 
             redis.pause();
+            List<Duration> answers = new ArrayList<>();
             try {
                 for (String[] call : OUTAGE_CALLS) {
                     long start = System.nanoTime();
                     HttpResponse<String> response = node.send(call[0], call[1], call[2].isEmpty() ? null : cookie);
                     Duration took = Duration.ofNanos(System.nanoTime() - start);
+                    answers.add(took);
                     assertBackendUnavailable(response, call[0] + " " + call[1]);
                     assertThat(took).as(call[0] + " " + call[1]).isLessThan(ANSWER_BOUND);
                 }
             } finally {
                 redis.resume();
             }
+            System.out.printf("Pause (%s): answers during it %s%n", repository, answers);
             await().atMost(Duration.ofSeconds(10))
                     .untilAsserted(() -> assertThat(
                                     node.send("POST", "/increment", cookie).statusCode())
