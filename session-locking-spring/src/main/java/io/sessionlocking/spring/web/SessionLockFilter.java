@@ -121,6 +121,7 @@ public final class SessionLockFilter implements Filter {
                                 + failureResponse.statusOf(BACKEND_UNAVAILABLE) + ": " + failure.getMessage());
                 failureResponse.write(
                         response, BACKEND_UNAVAILABLE, failure.getClass().getSimpleName());
+                storeFailed(false);
                 return true;
             }
         }
@@ -139,10 +140,18 @@ public final class SessionLockFilter implements Filter {
                         .storeFailed(() -> "Session store failed for " + describe(request)
                                 + " after its response was committed: the response stands, the session change may "
                                 + "be lost: " + failure.getMessage());
+                storeFailed(true);
                 return true;
             }
         }
         return false;
+    }
+
+    private void storeFailed(boolean committed) {
+        SessionLockActivity activity = policy.activity();
+        if (activity != null) {
+            activity.storeFailed(committed);
+        }
     }
 
     private static String describe(HttpServletRequest request) {

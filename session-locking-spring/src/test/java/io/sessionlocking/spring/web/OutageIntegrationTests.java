@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Redis goes away under a running application, on both repositories (the fused one and the decorator around Spring
  * Session's own): every request meanwhile, including Spring Session's own load and save, is answered 503 problem+json
  * {@code backend_unavailable} with a {@code Retry-After} within the command timeout and a second, never an error page;
- * once Redis is back, requests succeed again within 2 s however long it was gone.
+ * once Redis is back, requests succeed again within 2 s however long it was gone. Spring Session's failed loads and
+ * saves are counted in {@code session.store.failures}.
  */
 class OutageIntegrationTests {
 
@@ -68,6 +69,11 @@ class OutageIntegrationTests {
             assertThat(healthTook).isLessThan(Duration.ofMillis(1500));
             assertThat(health.statusCode()).isEqualTo(503);
             assertThat(JsonPath.<String>read(health.body(), "$.status")).isEqualTo("DOWN");
+            // Fused: the running request's save and the new session's create; its loads are the lock's attempts,
+            // counted in session.lock.failures. Decorator: the running request's save and the three calls.
+            assertThat(storeFailures(node))
+                    .as("Spring Session's failed loads and saves")
+                    .isEqualTo(repository.equals("fused") ? 2 : 1 + OUTAGE_CALLS.length);
 
             sleepUntil(killed, LONG_OUTAGE);
             redis.restart();
@@ -157,6 +163,12 @@ class OutageIntegrationTests {
         }
     }
 
+    private static double storeFailures(WebNode node) throws Exception {
+        String metric = node.send("GET", "/actuator/metrics/session.store.failures?tag=committed:false", null)
+                .body();
+        return JsonPath.<Number>read(metric, "$.measurements[0].value").doubleValue();
+    }
+
     private static int heldCount(WebNode node) throws Exception {
         return JsonPath.<Integer>read(
                 node.send("GET", "/actuator/sessionlocks", null).body(), "$.now.heldCount");
@@ -167,7 +179,7 @@ class OutageIntegrationTests {
         properties.put("session-locking.repository", repository);
         properties.put("session-locking.command-timeout", COMMAND_TIMEOUT.toMillis() + "ms");
         properties.put("spring.data.redis.timeout", COMMAND_TIMEOUT.toMillis() + "ms");
-        properties.put("management.endpoints.web.exposure.include", "health,sessionlocks");
+        properties.put("management.endpoints.web.exposure.include", "health,sessionlocks,metrics");
         properties.put("management.endpoint.health.show-details", "always");
         return properties;
     }

@@ -7,6 +7,8 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -22,8 +24,19 @@ import org.springframework.mock.web.MockHttpServletResponse;
 @ExtendWith(OutputCaptureExtension.class)
 class StoreFailureResponseTests {
 
+    private final List<Boolean> observed = new CopyOnWriteArrayList<>();
+    private final SessionLockActivity.Observer observer = new SessionLockActivity.Observer() {
+        @Override
+        public void onStoreFailed(boolean committed) {
+            observed.add(committed);
+        }
+    };
     private final SessionLockFilter filter = new SessionLockFilter(
-            request -> null, SessionLockPolicy.defaults(), new LockFailureResponse(409, Duration.ofSeconds(2)));
+            request -> null,
+            SessionLockPolicy.builder()
+                    .activity(new SessionLockActivity(List.of(observer)))
+                    .build(),
+            new LockFailureResponse(409, Duration.ofSeconds(2)));
 
     @Test
     void aStoreFailureFromSpringSessionsSaveIs503BackendUnavailableReplacingTheHandlersBody() throws Exception {
@@ -50,6 +63,7 @@ class StoreFailureResponseTests {
                 .contains("\"exception\":\"SessionStoreUnavailableException\"")
                 .doesNotContain("hello");
         assertThat(response.getContentLength()).isEqualTo(body.getBytes(StandardCharsets.UTF_8).length);
+        assertThat(observed).as("counted, not committed").containsExactly(false);
     }
 
     @Test
@@ -73,6 +87,7 @@ class StoreFailureResponseTests {
                         .contains("POST /cart")
                         .contains("QueryTimeoutException")
                         .contains("the response stands"));
+        assertThat(observed).as("each counted, committed").containsExactly(true, true, true);
     }
 
     @Test
