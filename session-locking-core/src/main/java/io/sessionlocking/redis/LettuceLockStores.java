@@ -12,6 +12,7 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.resource.ClientResources;
 import java.time.Duration;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -22,7 +23,8 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>commands are rejected while disconnected ({@link ClientOptions.DisconnectedBehavior#REJECT_COMMANDS}), so an
  *       outage fails each attempt at once and no stale {@code SET} is replayed after a reconnect;
- *   <li>the client reconnects on its own, so a waiter recovers when Redis is back;
+ *   <li>the client reconnects on its own, at most {@link ReconnectDelays#DEFAULT_MAX} apart, so a waiter recovers
+ *       within about a second of Redis coming back, however long it was away;
  *   <li>connecting is bounded by {@link #CONNECT_TIMEOUT};
  *   <li>a second, pub/sub connection hears the announcements of hand-offs ({@link LettuceHandOffs}).
  * </ul>
@@ -36,7 +38,8 @@ public final class LettuceLockStores {
 
     /** A store on a new standalone connection to {@code uri}; close the result to close the client. */
     public static Managed connect(RedisURI uri) {
-        RedisClient client = RedisClient.create(uri);
+        ClientResources resources = ReconnectDelays.clientResources();
+        RedisClient client = RedisClient.create(resources, uri);
         client.setOptions(ClientOptions.builder()
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .autoReconnect(true)
@@ -47,14 +50,15 @@ public final class LettuceLockStores {
             LettuceHandOffs handOffs = LettuceHandOffs.connect(client);
             return new Managed(client, connection, handOffs, new LettuceLockStore(connection.async(), handOffs));
         } catch (RuntimeException e) {
-            client.shutdown();
+            ReconnectDelays.shutdown(client);
             throw e;
         }
     }
 
     /** A store on a new cluster connection, discovered from {@code seeds}; close the result to close the client. */
     public static Managed connectCluster(List<RedisURI> seeds) {
-        RedisClusterClient client = RedisClusterClient.create(seeds);
+        ClientResources resources = ReconnectDelays.clientResources();
+        RedisClusterClient client = RedisClusterClient.create(resources, seeds);
         client.setOptions(ClusterClientOptions.builder()
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .autoReconnect(true)
@@ -65,16 +69,18 @@ public final class LettuceLockStores {
             LettuceHandOffs handOffs = LettuceHandOffs.connect(client);
             return new Managed(client, connection, handOffs, new LettuceLockStore(connection.async(), handOffs));
         } catch (RuntimeException e) {
-            client.shutdown();
+            ReconnectDelays.shutdown(client);
             throw e;
         }
     }
 
     /**
      * A store on a new connection of a client the application owns (e.g. the one behind Spring Data Redis's
-     * {@code LettuceConnectionFactory}); closing the result closes only that connection. The client's options are
-     * left as they are: with Lettuce's default of queueing commands while disconnected, an attempt sent during an
-     * outage waits in the queue, and the clean-up queued behind it still removes its lock once Redis is back.
+     * {@code LettuceConnectionFactory}); closing the result closes only that connection. The client's options and
+     * reconnect delay are the owner's (Spring Boot's client gets rejection while disconnected and capped reconnects
+     * from session-locking's auto-configuration): with Lettuce's default of queueing commands while disconnected, an
+     * attempt sent during an outage waits in the queue until its command timeout, and the clean-up queued behind it
+     * still removes its lock once Redis is back.
      */
     public static Managed connectWith(AbstractRedisClient client) {
         StatefulConnection<String, String> connection;
@@ -140,7 +146,7 @@ public final class LettuceLockStores {
             handOffs.close();
             connection.close();
             if (client != null) {
-                client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+                ReconnectDelays.shutdown(client);
             }
         }
     }

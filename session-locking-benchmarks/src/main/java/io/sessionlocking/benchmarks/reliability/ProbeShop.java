@@ -65,6 +65,10 @@ final class ProbeShop implements AutoCloseable {
         return ((WebServerApplicationContext) context).getWebServer().getPort();
     }
 
+    ConfigurableApplicationContext context() {
+        return context;
+    }
+
     SessionLockProvider provider() {
         return context.getBean(SessionLockProvider.class);
     }

@@ -11,17 +11,18 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
 import io.sessionlocking.redis.LettuceLockStores;
+import io.sessionlocking.redis.ReconnectDelays;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Makes {@link LettuceEntryStore}s: each has one command connection (binary keys and values, no pool: every command
  * is a single non-blocking command) and one pub/sub connection for fill notifications. On a client of their own,
- * commands are rejected while disconnected (an outage fails each call at once) and connecting is bounded by {@link
- * LettuceLockStores#CONNECT_TIMEOUT}.
+ * commands are rejected while disconnected (an outage fails each call at once), connecting is bounded by {@link
+ * LettuceLockStores#CONNECT_TIMEOUT} and reconnects are at most {@link ReconnectDelays#DEFAULT_MAX} apart.
  */
 public final class LettuceEntryStores {
 
@@ -32,7 +33,8 @@ public final class LettuceEntryStores {
 
     /** A store on a new standalone client; close the result to close the client. */
     public static Managed connect(RedisURI uri) {
-        RedisClient client = RedisClient.create(uri);
+        ClientResources resources = ReconnectDelays.clientResources();
+        RedisClient client = RedisClient.create(resources, uri);
         client.setOptions(ClientOptions.builder()
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .autoReconnect(true)
@@ -43,7 +45,8 @@ public final class LettuceEntryStores {
 
     /** A store on a new cluster client, discovered from {@code seeds}; close the result to close the client. */
     public static Managed connectCluster(List<RedisURI> seeds) {
-        RedisClusterClient client = RedisClusterClient.create(seeds);
+        ClientResources resources = ReconnectDelays.clientResources();
+        RedisClusterClient client = RedisClusterClient.create(resources, seeds);
         client.setOptions(ClusterClientOptions.builder()
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .autoReconnect(true)
@@ -90,7 +93,7 @@ public final class LettuceEntryStores {
                 connection.close();
             }
             if (owned) {
-                client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+                ReconnectDelays.shutdown(client);
             }
             throw e;
         }
@@ -131,7 +134,7 @@ public final class LettuceEntryStores {
             notifications.close();
             connection.close();
             if (client != null) {
-                client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+                ReconnectDelays.shutdown(client);
             }
         }
     }

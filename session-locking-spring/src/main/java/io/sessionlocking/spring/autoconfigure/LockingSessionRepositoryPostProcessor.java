@@ -3,6 +3,7 @@ package io.sessionlocking.spring.autoconfigure;
 import io.sessionlocking.core.SessionLockProvider;
 import io.sessionlocking.spring.web.LockingSessionRepository;
 import io.sessionlocking.spring.web.SessionLockingRepository;
+import io.sessionlocking.spring.web.SessionStoreFailures;
 import java.lang.reflect.Modifier;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
@@ -20,7 +21,8 @@ import org.springframework.session.SessionRepository;
  * injects some repositories by class (the indexed Redis configuration wires {@code RedisIndexedSessionRepository}
  * into its message listener), and keeps every interface, so {@code FindByIndexNameSessionRepository} and Boot's
  * {@code sessions} endpoint keep working. The proxy routes {@code findById} and {@code save} through a {@link
- * LockingSessionRepository} around the original bean; every other method goes straight to it. Boot's back-off
+ * LockingSessionRepository} around the original bean (and {@code deleteById}, for its failures); every other method
+ * goes straight to it. Boot's back-off
  * conditions and Spring Session's customizers are untouched.
  */
 final class LockingSessionRepositoryPostProcessor implements BeanPostProcessor {
@@ -44,7 +46,11 @@ final class LockingSessionRepositoryPostProcessor implements BeanPostProcessor {
         return factory.getProxy(bean.getClass().getClassLoader());
     }
 
-    /** Sends {@code findById} and {@code save} through the locking repository. */
+    /**
+     * Sends {@code findById}, {@code save} and {@code deleteById} through the locking repository; the store failures of
+     * every other method (e.g. {@code findByIndexNameAndIndexValue}) become {@code SessionStoreUnavailableException}
+     * too.
+     */
     private static final class LockingInterceptor implements MethodInterceptor {
 
         private final LockingSessionRepository locking;
@@ -65,8 +71,16 @@ final class LockingSessionRepositoryPostProcessor implements BeanPostProcessor {
                     locking.save(session);
                     return null;
                 }
+                if (name.equals("deleteById") && arguments[0] instanceof String id) {
+                    locking.deleteById(id);
+                    return null;
+                }
             }
-            return invocation.proceed();
+            try {
+                return invocation.proceed();
+            } catch (RuntimeException e) {
+                throw SessionStoreFailures.translate(e);
+            }
         }
     }
 }

@@ -192,9 +192,67 @@ public class SessionLockingProperties {
 
     private final ReadOnly readOnly = new ReadOnly();
 
+    private final Lettuce lettuce = new Lettuce();
+
     /** Stampede-safe regeneration of Spring Boot's Redis caches ({@code session-locking.cache.*}). */
     @NestedConfigurationProperty
     private final CacheRegenerationProperties cache = new CacheRegenerationProperties();
+
+    /**
+     * How Spring Boot's Lettuce client (the one behind its RedisConnectionFactory, which Spring Session and the lock
+     * use) behaves in an outage. Applied only where Boot builds the client: not to a ClientResources or connection
+     * factory bean of the application's own.
+     */
+    public static class Lettuce {
+
+        static final Duration MIN_RECONNECT_DELAY = Duration.ofMillis(10);
+        static final Duration MAX_RECONNECT_DELAY = Duration.ofMinutes(1);
+
+        /**
+         * Longest pause between two attempts to reconnect to Redis (Lettuce's default doubles it up to 30s): a request
+         * after Redis returns finds the client reconnected within about this long, however long the outage lasted.
+         */
+        private Duration maxReconnectDelay = Duration.ofSeconds(1);
+
+        /**
+         * Whether commands are rejected at once while the client is disconnected, instead of queued until it
+         * reconnects or the command timeout ends them (Lettuce's default): a request during an outage is answered 503
+         * at once, and no session write that was answered 503 is replayed after Redis returns.
+         */
+        private boolean rejectCommandsWhileDisconnected = true;
+
+        /**
+         * {@link #getMaxReconnectDelay()}, checked.
+         *
+         * @throws InvalidConfigurationPropertyValueException naming the property and its allowed range
+         */
+        public Duration checkedMaxReconnectDelay() {
+            if (maxReconnectDelay.compareTo(MIN_RECONNECT_DELAY) < 0
+                    || maxReconnectDelay.compareTo(MAX_RECONNECT_DELAY) > 0) {
+                throw new InvalidConfigurationPropertyValueException(
+                        SessionLockingAutoConfiguration.PREFIX + ".lettuce.max-reconnect-delay",
+                        maxReconnectDelay.toMillis() + "ms",
+                        "allowed range is [10ms, 1m]");
+            }
+            return maxReconnectDelay;
+        }
+
+        public Duration getMaxReconnectDelay() {
+            return maxReconnectDelay;
+        }
+
+        public void setMaxReconnectDelay(Duration maxReconnectDelay) {
+            this.maxReconnectDelay = maxReconnectDelay;
+        }
+
+        public boolean isRejectCommandsWhileDisconnected() {
+            return rejectCommandsWhileDisconnected;
+        }
+
+        public void setRejectCommandsWhileDisconnected(boolean rejectCommandsWhileDisconnected) {
+            this.rejectCommandsWhileDisconnected = rejectCommandsWhileDisconnected;
+        }
+    }
 
     /** Requests served read-only: they read the session without its lock and never write attributes. */
     public static class ReadOnly {
@@ -522,6 +580,10 @@ public class SessionLockingProperties {
 
     public void setNodeName(@Nullable String nodeName) {
         this.nodeName = nodeName;
+    }
+
+    public Lettuce getLettuce() {
+        return lettuce;
     }
 
     public ReadOnly getReadOnly() {

@@ -39,6 +39,11 @@ public final class SessionLockMetrics implements SessionLockListener, SessionLoc
     public static final String LOST = "session.lock.lost";
     /** Counter of requests served read-only, tagged {@code rule}. */
     public static final String SKIPPED = "session.lock.skipped";
+    /**
+     * Counter of requests whose session store failed in Spring Session's load or save, not in the lock (those are
+     * {@value #FAILURES}), tagged {@code committed}: {@code false} answered 503, {@code true} after the commit.
+     */
+    public static final String STORE_FAILURES = "session.store.failures";
 
     static final String ACQUIRED = "acquired";
 
@@ -52,6 +57,8 @@ public final class SessionLockMetrics implements SessionLockListener, SessionLoc
     private final LongTaskTimer active;
     private final DistributionSummary attempts;
     private final Counter lost;
+    private final Counter storeFailures;
+    private final Counter storeFailuresAfterCommit;
 
     /**
      * @param provider the provider whose waiters the {@value #WAITING} gauge reports; looked up lazily, since the
@@ -77,6 +84,8 @@ public final class SessionLockMetrics implements SessionLockListener, SessionLoc
                 .description("Session locks found expired or taken over when extended or released")
                 .tags(tags)
                 .register(registry);
+        this.storeFailures = storeFailures(false);
+        this.storeFailuresAfterCommit = storeFailures(true);
         Gauge.builder(WAITING, () -> provider.get().waitingCount())
                 .description("Requests waiting for a session lock now")
                 .tags(tags)
@@ -128,6 +137,19 @@ public final class SessionLockMetrics implements SessionLockListener, SessionLoc
         if (sample != null) {
             sample.stop();
         }
+    }
+
+    @Override
+    public void onStoreFailed(boolean committed) {
+        (committed ? storeFailuresAfterCommit : storeFailures).increment();
+    }
+
+    private Counter storeFailures(boolean committed) {
+        return Counter.builder(STORE_FAILURES)
+                .description("Requests whose session store failed in Spring Session's load or save")
+                .tags(tags)
+                .tag("committed", Boolean.toString(committed))
+                .register(registry);
     }
 
     @Override

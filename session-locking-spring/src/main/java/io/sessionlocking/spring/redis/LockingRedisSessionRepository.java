@@ -9,6 +9,7 @@ import io.sessionlocking.spring.web.RequestSessionLock;
 import io.sessionlocking.spring.web.SaveAction;
 import io.sessionlocking.spring.web.SessionAccess;
 import io.sessionlocking.spring.web.SessionLockingRepository;
+import io.sessionlocking.spring.web.SessionStoreFailures;
 import io.sessionlocking.support.SessionIds;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,7 +51,11 @@ import org.springframework.session.UuidSessionIdGenerator;
  *   <li>{@code deleteById}: one {@code DEL}, session and lock in one step; waiters find no session.
  * </ul>
  *
- * Outside a request (a background job, JMX) nothing is locked and writes are plain Spring Session writes. A request
+ * A failure of Redis (down, paused past the command timeout, unreachable) is thrown as {@link
+ * io.sessionlocking.spring.web.SessionStoreUnavailableException} by every method, so that the request is answered
+ * 503 {@code backend_unavailable}; whether a failed write was applied is unknown.
+ *
+ * <p>Outside a request (a background job, JMX) nothing is locked and writes are plain Spring Session writes. A request
  * served read-only loads the session with one {@code HGETALL} and only refreshes its expiry ({@link
  * SessionHashScripts#TOUCH}).
  *
@@ -156,19 +161,19 @@ public class LockingRedisSessionRepository implements SessionRepository<LockingR
     public @Nullable LockingRedisSession findById(String id) {
         RequestSessionLock request = RequestSessionLock.current();
         if (request != null) {
-            return request.load(id, access);
+            return SessionStoreFailures.call(() -> request.load(id, access));
         }
-        return SessionIds.isValid(id) ? access.loadUnlocked(id) : null;
+        return SessionIds.isValid(id) ? SessionStoreFailures.call(() -> access.loadUnlocked(id)) : null;
     }
 
     @Override
     public void save(LockingRedisSession session) {
-        write(session, true);
+        SessionStoreFailures.run(() -> write(session, true));
     }
 
     /** Writes one change at once ({@link FlushMode#IMMEDIATE}); never releases the lock. */
     void flush(LockingRedisSession session) {
-        write(session, false);
+        SessionStoreFailures.run(() -> write(session, false));
     }
 
     @Override
@@ -176,7 +181,7 @@ public class LockingRedisSessionRepository implements SessionRepository<LockingR
         if (!SessionIds.isValid(id)) {
             return;
         }
-        commands.delete(sessionKey(id));
+        SessionStoreFailures.run(() -> commands.delete(sessionKey(id)));
         RequestSessionLock request = RequestSessionLock.current();
         if (request != null) {
             request.deleted(id);

@@ -1,5 +1,7 @@
 package io.sessionlocking.spring.redis;
 
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.sessionlocking.core.AttemptRequest;
 import io.sessionlocking.support.LockScripts;
 import java.nio.charset.StandardCharsets;
@@ -10,9 +12,11 @@ import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.RedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.data.redis.serializer.RedisSerializer;
+import org.springframework.util.ClassUtils;
 
 /**
  * The Redis commands of the fused repository, each one round trip on one key, through Spring Data Redis (so on any
@@ -45,6 +49,9 @@ final class SessionHashCommands {
     private static final byte[] ONE = utf8("1");
     private static final byte[] ZERO = utf8("0");
     private static final byte[] NO_EXPIRY = utf8("-1");
+
+    private static final boolean LETTUCE = ClassUtils.isPresent(
+            "io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands", SessionHashCommands.class.getClassLoader());
 
     private final RedisTemplate<byte[], byte[]> template;
 
@@ -145,6 +152,39 @@ final class SessionHashCommands {
 
     boolean lockHeld(String key, String ownerValue) {
         return lockOperation(key, ownerValue, "held", Duration.ZERO, Duration.ZERO) == 1;
+    }
+
+    /**
+     * A {@link #leave} sent without waiting for its reply, on the connection the request's attempt went out on, so
+     * that it reaches Redis after the attempt: a leave that waited would hold a request that gives up because Redis
+     * hangs for another command timeout. {@code false} when nothing was sent: the connection has no asynchronous API
+     * (not Lettuce), so the caller leaves with {@link #leave}.
+     */
+    boolean sendLeave(String key, String ownerValue, Duration ttl, Duration longestWait) {
+        if (!LETTUCE) {
+            return false;
+        }
+        byte[][] arguments = {utf8(ownerValue), utf8("leave"), millis(ttl), millis(longestWait)};
+        Boolean sent = template.execute((RedisCallback<Boolean>)
+                connection -> LettuceLeaves.send(connection.getNativeConnection(), utf8(key), arguments));
+        return Boolean.TRUE.equals(sent);
+    }
+
+    /** Lettuce's side of {@link #sendLeave}, loaded only when Lettuce is on the class path. */
+    private static final class LettuceLeaves {
+
+        private static final byte[] SCRIPT = utf8(SessionHashScripts.LOCK_OPERATION.getScriptAsString());
+
+        static boolean send(Object nativeConnection, byte[] key, byte[][] arguments) {
+            if (!(nativeConnection instanceof RedisClusterAsyncCommands<?, ?> commands)) {
+                return false;
+            }
+            @SuppressWarnings("unchecked")
+            RedisClusterAsyncCommands<byte[], byte[]> bytes = (RedisClusterAsyncCommands<byte[], byte[]>) commands;
+            // The reply is not awaited; a failure (Redis gone) leaves the entry to the next release, as a lost leave.
+            bytes.<Long>eval(SCRIPT, ScriptOutputType.INTEGER, new byte[][] {key}, arguments);
+            return true;
+        }
     }
 
     private long lockOperation(String key, String ownerValue, String operation, Duration ttl, Duration longestWait) {

@@ -25,7 +25,9 @@ import org.springframework.dao.DataAccessException;
  * arguments cannot shorten a call of Spring Data Redis's blocking API); a Redis failure is a {@link
  * LockStoreException}. When an attempt fails after it may have reached Redis, a leave for its owner value is sent
  * behind it (on Lettuce's shared connection it runs after the attempt), so that a late success or queue entry does not
- * outlive the attempt. Thread-safe.
+ * outlive the attempt; on Lettuce the leave is sent without waiting for its reply ({@link
+ * SessionHashCommands#sendLeave}), so that a request giving up while Redis hangs does not wait out another command
+ * timeout. Thread-safe.
  */
 final class SessionHashLockStore implements LockStore, AutoCloseable {
 
@@ -98,7 +100,9 @@ final class SessionHashLockStore implements LockStore, AutoCloseable {
     @Override
     public void leave(String key, String token, Duration ttl, Duration timeout) {
         try {
-            commands.leave(key, token, ttl, longestWait());
+            if (!commands.sendLeave(key, token, ttl, longestWait())) {
+                commands.leave(key, token, ttl, longestWait());
+            }
         } catch (RuntimeException ignored) {
             // Redis is failing: the entry is dropped by the next release once its wait is over.
         }

@@ -41,12 +41,25 @@ public final class LockFailureLog {
 
     /** Logs {@code message} at WARN unless a line for the same session was logged within the interval. */
     public void failed(String sessionId, LockCouldNotBeAcquiredException failure, Supplier<String> message) {
-        if (!logger.isWarnEnabled()) {
-            return;
+        if (logger.isWarnEnabled()) {
+            long now = nanoTime.getAsLong();
+            log(key(sessionId, failure, now), now, message);
         }
-        long now = nanoTime.getAsLong();
+    }
+
+    /**
+     * Logs {@code message} of a failed session store (see {@link SessionStoreUnavailableException}) at WARN, in the
+     * same one line per interval as the lock's own backend failures: an outage is one story.
+     */
+    public void storeFailed(Supplier<String> message) {
+        if (logger.isWarnEnabled()) {
+            log(BACKEND, nanoTime.getAsLong(), message);
+        }
+    }
+
+    private void log(String key, long now, Supplier<String> message) {
         long[] leftOut = {-1};
-        windows.compute(key(sessionId, failure, now), (key, window) -> {
+        windows.compute(key, (k, window) -> {
             if (window == null || now - window.startNanos >= INTERVAL.toNanos()) {
                 leftOut[0] = window == null ? 0 : window.leftOut;
                 return new Window(now);

@@ -24,6 +24,9 @@ import org.springframework.session.SessionRepository;
  * expires between them is not caught (the fused Redis repository checks inside the write itself). The lock is
  * released by {@link SessionLockFilter} after Spring Session's last save, never here.
  *
+ * <p>A failure of the delegate's store or of the lock store on the way is thrown as {@link
+ * SessionStoreUnavailableException} (see {@link SessionStoreFailures}).
+ *
  * <p>A read-only request loads the session without the lock; its attribute changes are never saved, only its expiry
  * is refreshed (from a fresh copy, so that a session deleted meanwhile stays deleted).
  */
@@ -49,17 +52,21 @@ public class LockingSessionRepository implements SessionRepository<Session>, Ses
     @Override
     public Session createSession() {
         // A new session's id is unknown to any other request until its cookie is sent: nothing to lock.
-        return delegate.createSession();
+        return SessionStoreFailures.call(delegate::createSession);
     }
 
     @Override
     public @Nullable Session findById(String id) {
         RequestSessionLock request = RequestSessionLock.current();
-        return request == null ? delegate.findById(id) : request.load(id, access);
+        return SessionStoreFailures.call(() -> request == null ? delegate.findById(id) : request.load(id, access));
     }
 
     @Override
     public void save(Session session) {
+        SessionStoreFailures.run(() -> saveLocked(session));
+    }
+
+    private void saveLocked(Session session) {
         RequestSessionLock request = RequestSessionLock.current();
         SaveAction action = request == null ? SaveAction.UNLOCKED : request.saveAction(session, true);
         switch (action.kind()) {
@@ -104,7 +111,7 @@ public class LockingSessionRepository implements SessionRepository<Session>, Ses
     @Override
     public void deleteById(String id) {
         // Invalidation deletes at once; the lock key stays until the request ends and is released then.
-        delegate.deleteById(id);
+        SessionStoreFailures.run(() -> delegate.deleteById(id));
     }
 
     /** The delegate's side of the request's decisions. */

@@ -82,6 +82,11 @@ public final class RequestSessionLock {
     // Identity, not equals: a session's id may change during the request (changeSessionId at login).
     private final Map<Session, ReadOnlyLoad> readOnlySessions = Collections.synchronizedMap(new IdentityHashMap<>());
     private volatile @Nullable AsyncContext listenedAsyncContext;
+    /**
+     * The request's first session store failure (see {@link SessionStoreFailures}); once set it stays. Dispatches of
+     * one request may race to set it (an async part): either failure will do, both say the store failed.
+     */
+    private volatile @Nullable SessionStoreUnavailableException storeFailure;
 
     /** A session loaded without its lock: how to save it, and the id it was loaded under. */
     private record ReadOnlyLoad(boolean refreshExpiry, String loadedId) {}
@@ -590,5 +595,18 @@ public final class RequestSessionLock {
             return "";
         }
         return "; held by [" + holder.holderInfo() + "], " + holder.ttl().toMillis() + " ms left";
+    }
+
+    /** The first failure of this request's session store, if any. */
+    @Nullable
+    SessionStoreUnavailableException storeFailure() {
+        return storeFailure;
+    }
+
+    /** Records the request's first store failure; later ones keep the first. */
+    void storeFailed(SessionStoreUnavailableException failure) {
+        if (storeFailure == null) {
+            storeFailure = failure;
+        }
     }
 }

@@ -67,6 +67,12 @@ public final class SessionLockActivity {
 
         /** A request was served read-only by the named rule ({@code method}, {@code path}, {@code bot}, ...). */
         default void onSkipped(String rule) {}
+
+        /**
+         * A request's session store failed ({@link SessionStoreUnavailableException}): answered 503, or, when {@code
+         * committed}, after its response was committed (the response stood).
+         */
+        default void onStoreFailed(boolean committed) {}
     }
 
     private final Set<Entry> waiting = ConcurrentHashMap.newKeySet();
@@ -107,6 +113,16 @@ public final class SessionLockActivity {
 
     void skipped(String rule) {
         observers.forEach(observer -> observer.onSkipped(rule));
+    }
+
+    void storeFailed(boolean committed) {
+        for (Observer observer : observers) {
+            try {
+                observer.onStoreFailed(committed);
+            } catch (RuntimeException e) {
+                // The request is being answered 503: an observer that throws must not turn that into an error page.
+            }
+        }
     }
 
     /** Requests waiting for a lock now, longest first. */

@@ -25,11 +25,17 @@ import java.util.Objects;
  * This covers normal returns, exceptions, error dispatches and clients that went away. The fused Redis repository
  * usually releases earlier, in the save that writes the session.
  *
- * <p>A {@link LockCouldNotBeAcquiredException} or {@link SessionLockLostException} escaping the chain becomes the
- * configured failure response while the response is not committed; otherwise it propagates. A request abandoned while
+ * <p>A {@link LockCouldNotBeAcquiredException}, {@link SessionLockLostException} or {@link
+ * SessionStoreUnavailableException} escaping the chain becomes the failure response ({@link LockFailureResponse})
+ * while the response is not committed. Spring Session saves the session inside this filter (when the response
+ * commits, and again at the end of its own filter), so a failing save is still answered 503 {@code
+ * backend_unavailable} unless the body was flushed before it. After the commit a store failure is logged (one line
+ * per interval, {@link LockFailureLog}) and the response stands; any other exception propagates. A request abandoned while
  * it waited for its lock (its client went away) gets no response: its connection is ended ({@link ClientConnection}).
  */
 public final class SessionLockFilter implements Filter {
+
+    private static final String BACKEND_UNAVAILABLE = LockCouldNotBeAcquiredException.Reason.BACKEND_UNAVAILABLE.name();
 
     private final SessionLockDecider decider;
     private final SessionLockPolicy policy;
@@ -63,7 +69,11 @@ public final class SessionLockFilter implements Filter {
         try {
             chain.doFilter(request, response);
         } catch (IOException | ServletException | RuntimeException e) {
-            if (response.isCommitted() || !writeFailure(e, request, response)) {
+            if (response.isCommitted()) {
+                if (!storeFailedAfterCommit(e, request)) {
+                    throw e;
+                }
+            } else if (!writeFailure(e, request, response)) {
                 throw e;
             }
         } finally {
@@ -105,7 +115,46 @@ public final class SessionLockFilter implements Filter {
                 failureResponse.write(response, "LOCK_LOST", lost.getClass().getSimpleName());
                 return true;
             }
+            if (t instanceof SessionStoreUnavailableException failure) {
+                policy.failureLog()
+                        .storeFailed(() -> "Session store failed for " + describe(request) + ", answered "
+                                + failureResponse.statusOf(BACKEND_UNAVAILABLE) + ": " + failure.getMessage());
+                failureResponse.write(
+                        response, BACKEND_UNAVAILABLE, failure.getClass().getSimpleName());
+                storeFailed(false);
+                return true;
+            }
         }
         return false;
+    }
+
+    /**
+     * Logs a store failure that came after the response was committed (a save at the end of a request whose body was
+     * flushed already), rate-limited with the other backend failures; {@code false} when {@code error} is not one.
+     * The response cannot change any more: it stands, and the session change it followed may not be saved.
+     */
+    private boolean storeFailedAfterCommit(Throwable error, HttpServletRequest request) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof SessionStoreUnavailableException failure) {
+                policy.failureLog()
+                        .storeFailed(() -> "Session store failed for " + describe(request)
+                                + " after its response was committed: the response stands, the session change may "
+                                + "be lost: " + failure.getMessage());
+                storeFailed(true);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void storeFailed(boolean committed) {
+        SessionLockActivity activity = policy.activity();
+        if (activity != null) {
+            activity.storeFailed(committed);
+        }
+    }
+
+    private static String describe(HttpServletRequest request) {
+        return request.getMethod() + " " + RequestRulesDecider.pathWithinApplication(request);
     }
 }

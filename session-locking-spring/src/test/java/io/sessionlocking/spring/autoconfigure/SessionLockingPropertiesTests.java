@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 import io.sessionlocking.core.LockSettings;
+import io.sessionlocking.redis.ReconnectDelays;
 import io.sessionlocking.spring.web.OnTimeout;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -27,6 +28,7 @@ class SessionLockingPropertiesTests {
         assertThat(properties.getMaxWaitersPerSession()).isEqualTo(LockSettings.DEFAULT_MAX_WAITERS_PER_SESSION);
         assertThat(properties.getCommandTimeout()).isEqualTo(LockSettings.DEFAULT_COMMAND_TIMEOUT);
         assertThat(properties.getKeyNamespace()).isEqualTo(LockSettings.DEFAULT_KEY_NAMESPACE);
+        assertThat(properties.getLettuce().getMaxReconnectDelay()).isEqualTo(ReconnectDelays.DEFAULT_MAX);
     }
 
     @Test
