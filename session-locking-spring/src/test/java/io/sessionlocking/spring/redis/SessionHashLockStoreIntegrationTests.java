@@ -18,6 +18,10 @@ import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.redisson.Redisson;
+import org.redisson.api.RedissonClient;
+import org.redisson.config.Config;
+import org.redisson.spring.data.connection.RedissonConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
@@ -103,6 +107,40 @@ class SessionHashLockStoreIntegrationTests extends AbstractSessionLockProviderCo
                     .succeedsWithin(MARGIN)
                     .isEqualTo(false);
         }
+    }
+
+    /** Redisson's connection factory is reactive too: extensions go through its reactive API. */
+    @Test
+    void onRedissonsConnectionFactoryTheReactiveExtensionExtendsTheHeldLockAndOnlyIt() {
+        Config config = new Config();
+        config.useSingleServer().setAddress(redis.uri());
+        RedissonClient redisson = Redisson.create(config);
+        closeables.add(redisson::shutdown);
+        RedissonConnectionFactory factory = new RedissonConnectionFactory(redisson);
+        SessionHashLockStore store = (SessionHashLockStore)
+                LockingRedisSessions.lockStore(factory, settings().build());
+        closeables.add(store);
+        String key = "spring:session:sessions:" + newSessionId();
+        new StringRedisTemplate(factory).opsForHash().putIfAbsent(key, "creationTime", "0");
+        String owner = "e".repeat(32);
+        assertThat(store.acquire(new AttemptRequest(
+                        key,
+                        owner,
+                        Duration.ofSeconds(20),
+                        Duration.ofSeconds(2),
+                        AttemptRequest.Queueing.POLL,
+                        1,
+                        Duration.ofSeconds(20))))
+                .isInstanceOf(AttemptOutcome.Acquired.class);
+        Duration timeout = Duration.ofSeconds(2);
+
+        assertThat(store.extend(key, owner, Duration.ofSeconds(30), timeout))
+                .succeedsWithin(MARGIN)
+                .isEqualTo(true);
+        assertThat(store.describe(key, timeout).ttl()).isGreaterThan(Duration.ofSeconds(20));
+        assertThat(store.extend(key, "f".repeat(32), Duration.ofMinutes(10), timeout))
+                .succeedsWithin(MARGIN)
+                .isEqualTo(false);
     }
 
     /** Creates a session hash at {@code key} and takes its lock for 20 s; returns the owner value. */
