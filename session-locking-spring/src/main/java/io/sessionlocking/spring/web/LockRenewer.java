@@ -24,7 +24,8 @@ import org.jspecify.annotations.Nullable;
  * <p>One daemon thread serves every lock of the application, and it never waits for Redis: each tick sends the
  * extensions that are due ({@link SessionLock#extend()}, asynchronous) and goes on, so a slow Redis, or a slow Cluster
  * shard, delays the replies of its own locks only, not the extension of the others. A lock whose last extension has
- * not been answered yet is skipped at its tick ({@link #skippedExtensions()}) instead of sending a second one behind
+ * not been answered yet is skipped at its tick ({@link #skippedExtensions()}, the meter {@code
+ * session.lock.renewals.skipped}) instead of sending a second one behind
  * it. A failed extension (backend error or time-out) is retried at the next tick; one that finds the lock gone, or a
  * failing streak with no extension confirmed for a full TTL, ends the renewal and tells the lock's owner ({@code
  * onLost}).
