@@ -10,7 +10,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The acquisition timeout is {@code timeoutFraction x maxRequestTime} (Spryker's rule: 0.8 of the request's
  * maximum time) unless an explicit {@link Builder#timeout(Duration) timeout} is given. The lock's time-to-live
- * defaults to {@code maxRequestTime}: a holder that dies keeps the session locked at most that long.
+ * defaults to {@code maxRequestTime}: a holder that dies keeps the session locked at most that long. It is at least
+ * {@link #MIN_LOCK_TTL}; a renewed lock also needs {@code lockTtl >= 1.5 x commandTimeout} ({@link
+ * #requireRenewable()}).
  *
  * <p>An invalid value or combination throws {@link InvalidLockSettingsException} naming the setting, the value and
  * the allowed range, durations written as Spring Boot reads them ({@code 10ms}). Of two conflicting settings, the one
