@@ -4,17 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.lettuce.core.RedisURI;
+import io.sessionlocking.core.AttemptOutcome;
+import io.sessionlocking.core.AttemptRequest;
 import io.sessionlocking.core.LockSettings;
+import io.sessionlocking.core.LockStore;
 import io.sessionlocking.core.RecordingListener;
 import io.sessionlocking.core.SessionLock;
 import io.sessionlocking.core.SpinLockProvider;
 import io.sessionlocking.redis.LettuceLockStores;
+import io.sessionlocking.spring.redis.LockingRedisSessions;
 import io.sessionlocking.testsupport.redis.RedisCluster;
 import io.sessionlocking.testsupport.redis.RedisClusterExtension;
 import io.sessionlocking.testsupport.redis.RedisNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,6 +28,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.data.redis.connection.RedisClusterConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
  * The renewer on a 3-master Cluster with one master frozen (SIGSTOP) for longer than the TTL: each extension goes to
@@ -98,6 +106,7 @@ class ClusterRenewalIntegrationTests {
                 }
             } finally {
                 frozen.resume();
+                cluster.awaitHealthy(Duration.ofSeconds(30));
             }
             Duration frozenFor = Duration.ofNanos(System.nanoTime() - frozenAt);
             Duration allReportedAfter = Duration.ofNanos(lastReportedAt.get() - frozenAt);
@@ -121,6 +130,60 @@ class ClusterRenewalIntegrationTests {
                     + " all-reported-after-ms=" + allReportedAfter.toMillis() + " frozen-ms=" + frozenFor.toMillis()
                     + " longest-gap-ms=" + store.longestGap().toMillis());
             locks.values().forEach(SessionLock::release);
+        }
+    }
+
+    /** The fused repository's lock on a Cluster: its extensions go through the reactive cluster connection. */
+    @Test
+    void theFusedLockIsExtendedOnEveryShard() throws Exception {
+        RedisCluster cluster = redis.cluster();
+        cluster.awaitHealthy(Duration.ofSeconds(30));
+        List<String> seeds = cluster.masters().stream()
+                .map(node -> "127.0.0.1:" + node.port())
+                .toList();
+        LettuceConnectionFactory factory = new LettuceConnectionFactory(new RedisClusterConfiguration(seeds));
+        factory.afterPropertiesSet();
+        factory.start();
+        LockSettings settings =
+                LockSettings.builder().lockTtl(Duration.ofSeconds(20)).build();
+        LockStore store = LockingRedisSessions.lockStore(factory, settings);
+        try {
+            StringRedisTemplate template = new StringRedisTemplate(factory);
+            Duration timeout = Duration.ofSeconds(2);
+            String owner = "e".repeat(32);
+            Set<RedisNode> shards = new HashSet<>();
+            List<String> keys = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                String key = "spring:session:sessions:" + UUID.randomUUID();
+                template.opsForHash().putIfAbsent(key, "creationTime", "0");
+                assertThat(store.acquire(new AttemptRequest(
+                                key,
+                                owner,
+                                Duration.ofSeconds(20),
+                                timeout,
+                                AttemptRequest.Queueing.POLL,
+                                1,
+                                Duration.ofSeconds(20))))
+                        .isInstanceOf(AttemptOutcome.Acquired.class);
+                shards.add(cluster.masterOf(key));
+                keys.add(key);
+            }
+            assertThat(shards).as("keys on every master").hasSize(3);
+
+            for (String key : keys) {
+                assertThat(store.extend(key, owner, Duration.ofMinutes(1), timeout))
+                        .succeedsWithin(Duration.ofSeconds(5))
+                        .isEqualTo(true);
+                assertThat(store.describe(key, timeout).ttl()).isGreaterThan(Duration.ofSeconds(40));
+                assertThat(store.extend(key, "f".repeat(32), Duration.ofMinutes(10), timeout))
+                        .succeedsWithin(Duration.ofSeconds(5))
+                        .isEqualTo(false);
+            }
+        } finally {
+            if (store instanceof AutoCloseable closeable) {
+                closeable.close();
+            }
+            factory.destroy();
         }
     }
 }
