@@ -38,7 +38,11 @@ public interface HandOffs extends AutoCloseable {
     /** Receives announcements; called on the client's I/O thread, so it must be quick and must not block. */
     interface Listener {
 
-        /** The lock at {@code key} was handed to {@code ownerValue}. */
+        /**
+         * The lock at {@code key} was handed to {@code ownerValue}; an empty {@code ownerValue} says that the lock's
+         * key was deleted with its queue (a session deleted while it had waiters): nobody was handed the lock, and the
+         * waiters should look again now.
+         */
         void handedOver(String key, String ownerValue);
 
         /**

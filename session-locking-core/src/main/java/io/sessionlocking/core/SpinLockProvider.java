@@ -124,7 +124,11 @@ public final class SpinLockProvider implements SessionLockProvider {
             announced.listen(new HandOffs.Listener() {
                 @Override
                 public void handedOver(String key, String ownerValue) {
-                    waiters.handOver(key, ownerValue);
+                    if (ownerValue.isEmpty()) {
+                        waiters.wakeFirst(key); // the key is gone: its attempt finds out what is there now
+                    } else {
+                        waiters.handOver(key, ownerValue);
+                    }
                 }
 
                 @Override

@@ -37,7 +37,8 @@ import org.jspecify.annotations.Nullable;
  *       queue at the end ({@code RPUSH}), else report the holder; on a held lock, record this node's waiter count in
  *       the hash {@code <lock key>:waiters} and answer with the other nodes' ({@link LockKeys#waitersKey}).
  *   <li>Release: {@code EVALSHA} of {@link LockScripts#RELEASE}: remove the holder if it is the caller; the next in the
- *       queue then holds the lock with a fresh TTL, and its owner value is published on the channel named like the key.
+ *       queue whose waiter is still within its wait (its count has not expired; entries of dead nodes are dropped)
+ *       then holds the lock with a fresh TTL, and its owner value is published on the channel named like the key.
  *   <li>Extend: {@code EVALSHA} of {@link LockScripts#EXTEND} (compare-and-{@code PEXPIRE}). Held: {@code LINDEX key 0},
  *       compared in the client. Describe (operators only): {@link LockScripts#DESCRIBE}, the holder and {@code PTTL}.
  *   <li>Leave (a waiter gives up): {@link LockScripts#LEAVE}, which drops its count, and releases the lock on if it was

@@ -80,41 +80,56 @@ public final class LockScripts {
             + "return {2, redis.call('pttl', lock), report()}";
 
     /**
-     * Release with hand-off: KEYS[1] the lock, KEYS[2] its waiter counts, ARGV[1] owner value, ARGV[2] TTL ms. Removes
-     * the holder only if it is ARGV[1]; then the next in the queue holds the lock for ARGV[2] ms, its waiter count is
-     * dropped (it waits no more), and its owner value is published on the channel KEYS[1]. Replies 1 released (nobody queued), 2 handed over, 0 not the owner's (nothing changed: a late
-     * release never touches another holder's lock or its TTL).
+     * {@code handOff()}, after the holder was popped: the first queued owner value whose waiter count has not expired
+     * (KEYS[2]; a queued waiter's count lives as long as its wait) holds the lock for ARGV[2] ms, its count is dropped
+     * (it waits no more), and its owner value is published on the channel KEYS[1]: replies 2. Queue entries without a
+     * live count are dropped on the way: their waiter would have given up by now without leaving, so its node died,
+     * and handing it the lock would leave the lock to nobody for a TTL. Replies 1 when nobody is left (the list, empty,
+     * is gone).
      */
-    public static final String RELEASE = "if redis.call('lindex', KEYS[1], 0) ~= ARGV[1] then return 0 end "
+    private static final String HAND_OFF = "local function handOff() "
+            + "  local t = redis.call('time') "
+            + "  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) "
+            + "  local nextOwner = redis.call('lindex', KEYS[1], 0) "
+            + "  while nextOwner do "
+            + "    local count = redis.call('hget', KEYS[2], nextOwner) "
+            + "    local expires = count and tonumber(string.match(count, ':(%d+)$')) "
+            + "    redis.call('hdel', KEYS[2], nextOwner) "
+            + "    if expires and expires > now then "
+            + "      redis.call('pexpire', KEYS[1], ARGV[2]) "
+            + "      redis.call('publish', KEYS[1], nextOwner) "
+            + "      return 2 "
+            + "    end "
+            + "    redis.call('lpop', KEYS[1]) "
+            + "    nextOwner = redis.call('lindex', KEYS[1], 0) "
+            + "  end "
+            + "  return 1 "
+            + "end ";
+
+    /**
+     * Release with hand-off: KEYS[1] the lock, KEYS[2] its waiter counts, ARGV[1] owner value, ARGV[2] TTL ms. Removes
+     * the holder only if it is ARGV[1]; then hands the lock on ({@link #HAND_OFF}). Replies 1 released (nobody left
+     * queued), 2 handed over, 0 not the owner's (nothing changed: a late release never touches another holder's lock
+     * or its TTL).
+     */
+    public static final String RELEASE = HAND_OFF
+            + "if redis.call('lindex', KEYS[1], 0) ~= ARGV[1] then return 0 end "
             + "redis.call('lpop', KEYS[1]) "
-            + "local nextOwner = redis.call('lindex', KEYS[1], 0) "
-            + "if nextOwner then "
-            + "  redis.call('pexpire', KEYS[1], ARGV[2]) "
-            + "  redis.call('hdel', KEYS[2], nextOwner) "
-            + "  redis.call('publish', KEYS[1], nextOwner) "
-            + "  return 2 "
-            + "end "
-            + "return 1";
+            + "return handOff()";
 
     /**
      * Leave: KEYS[1] the lock, KEYS[2] its waiter counts, ARGV[1] owner value, ARGV[2] TTL ms. A waiter that gives up:
      * its count is dropped; if the lock was handed to it meanwhile it is released as by {@link #RELEASE}, else its queue
      * entry (if any) is removed. Replies as RELEASE, or 3 when it did not hold the lock.
      */
-    public static final String LEAVE = "redis.call('hdel', KEYS[2], ARGV[1]) "
+    public static final String LEAVE = HAND_OFF
+            + "redis.call('hdel', KEYS[2], ARGV[1]) "
             + "if redis.call('lindex', KEYS[1], 0) ~= ARGV[1] then "
             + "  redis.call('lrem', KEYS[1], 1, ARGV[1]) "
             + "  return 3 "
             + "end "
             + "redis.call('lpop', KEYS[1]) "
-            + "local nextOwner = redis.call('lindex', KEYS[1], 0) "
-            + "if nextOwner then "
-            + "  redis.call('pexpire', KEYS[1], ARGV[2]) "
-            + "  redis.call('hdel', KEYS[2], nextOwner) "
-            + "  redis.call('publish', KEYS[1], nextOwner) "
-            + "  return 2 "
-            + "end "
-            + "return 1";
+            + "return handOff()";
 
     /**
      * Compare-and-extend (KEYS[2] unused): sets the TTL of KEYS[1] to ARGV[2] ms only if its holder is ARGV[1]; replies 1 when

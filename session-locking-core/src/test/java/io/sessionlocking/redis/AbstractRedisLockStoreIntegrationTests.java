@@ -124,6 +124,32 @@ public abstract class AbstractRedisLockStoreIntegrationTests extends AbstractSes
                 .isBetween(1L, 1500L);
     }
 
+    @Test
+    void aReleasePassesOverTheQueueEntryOfANodeThatDiedWhileWaiting() throws Exception {
+        LockStore store = newStore();
+        String key = "spring:session:lock:{" + newSessionId() + "}";
+        Duration ttl = Duration.ofSeconds(20);
+        Duration timeout = Duration.ofSeconds(2);
+        String holder = "e".repeat(32);
+        String dead = "f".repeat(32);
+        String alive = "1".repeat(32);
+        assertThat(store.acquire(queueing(key, holder, ttl, timeout))).isInstanceOf(AttemptOutcome.Acquired.class);
+        // A waiter whose wait ends in 100 ms, and whose node dies before it can leave; then a live one behind it.
+        assertThat(store.acquire(new AttemptRequest(
+                        key, dead, ttl, timeout, AttemptRequest.Queueing.QUEUE, 1, Duration.ofMillis(100))))
+                .isInstanceOf(AttemptOutcome.Queued.class);
+        assertThat(store.acquire(queueing(key, alive, ttl, timeout))).isInstanceOf(AttemptOutcome.Queued.class);
+        Thread.sleep(300);
+
+        assertThat(store.release(key, holder, ttl, timeout)).isTrue();
+        assertThat(redis.node().command("LRANGE", key, "0", "-1"))
+                .as("handed to the live waiter, not to the dead one (which would keep it from everyone for a TTL)")
+                .isEqualTo(alive);
+
+        assertThat(store.release(key, alive, ttl, timeout)).isTrue();
+        assertThat(redis.node().command("EXISTS", key)).isEqualTo("0");
+    }
+
     private static AttemptRequest queueing(String key, String owner, Duration ttl, Duration timeout) {
         return new AttemptRequest(key, owner, ttl, timeout, AttemptRequest.Queueing.QUEUE, 1, ttl);
     }

@@ -240,9 +240,10 @@ public class LockingRedisSessionRepository implements SessionRepository<LockingR
         SessionHashCommands.LockAction action = lockAction(release);
         Duration longestWait = store.longestWait();
         FencedWrite write = (key, owner) -> commands.save(key, owner, action, ttl, longestWait, expireAt, set, delete);
-        long reply = release
-                ? Objects.requireNonNullElse(lock.releaseWith(write, r -> r == SessionHashCommands.WRITTEN), 0L)
-                : lock.fenced(write, r -> r != SessionHashCommands.NOT_OWNER);
+        Long released = release ? lock.releaseWith(write, r -> r == SessionHashCommands.WRITTEN) : null;
+        // A handle released meanwhile (null) runs nothing: the write still goes through the fence, which refuses it
+        // as lost unless the lock is somehow still this handle's, never as "no session".
+        long reply = released != null ? released : lock.fenced(write, r -> r != SessionHashCommands.NOT_OWNER);
         settle(reply, session, request, release);
     }
 

@@ -124,9 +124,9 @@ final class SessionHashCommands {
         return status(run(SessionHashScripts.TOUCH, key, lastAccessedTime, expiry(expireAtMillis))) == 1;
     }
 
-    /** Deletes the key, lock and all: whether it existed. */
+    /** Deletes the key, lock and queue and all, waking the waiters of other nodes: whether it existed. */
     boolean delete(String key) {
-        return Boolean.TRUE.equals(template.delete(utf8(key)));
+        return deleteIfOwned(key, null) == WRITTEN;
     }
 
     /** Releases the lock, handing it to the oldest queued waiter (for {@code ttl}) if there is one. */

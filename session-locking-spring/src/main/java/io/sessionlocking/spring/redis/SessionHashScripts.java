@@ -213,7 +213,9 @@ final class SessionHashScripts {
 
     /**
      * Deletes the session (and its lock and queue with it) if its lock carries owner ARGV[1], or whoever holds it for
-     * ''. Replies 1 deleted, 0 no such session, -1 lock not the owner's (nothing deleted).
+     * ''. Replies 1 deleted, 0 no such session, -1 lock not the owner's (nothing deleted). With waiters of other nodes
+     * queued it publishes an empty owner value on the key's channel: no release will ever announce a hand-off to them,
+     * so their nodes wake them to look again now rather than when the lock would have expired.
      */
     static final RedisScript<Long> DELETE_IF_OWNED = RedisScript.of(
             READ_LOCK
@@ -224,6 +226,12 @@ final class SessionHashScripts {
                     + "  if owner ~= ARGV[1] then return -1 end "
                     + "end "
                     + "redis.call('del', KEYS[1]) "
+                    + "for i = 1, #names do "
+                    + "  if string.sub(names[i], 1, 17) == 'sessionLockQueue:' then "
+                    + "    redis.call('publish', KEYS[1], '') "
+                    + "    break "
+                    + "  end "
+                    + "end "
                     + "return 1",
             Long.class);
 

@@ -1,9 +1,16 @@
 package io.sessionlocking.spring.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.sessionlocking.core.LockSettings;
 import io.sessionlocking.spring.web.RequestSessionLock;
+import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -61,12 +68,56 @@ class LettuceLockingRedisSessionRepositoryIntegrationTests
     }
 
     @Test
-    void aLogoutIsOneDelete() {
+    void aLogoutIsOneScript() {
         LockingRedisSession created = repository.createSession();
         repository.save(created);
         bindRequest();
         repository.findById(created.getId());
         assertThat(fixture.commandsOf(() -> repository.deleteById(created.getId())))
-                .containsExactly("DEL");
+                .containsExactly("EVALSHA");
+    }
+
+    @Test
+    void aLogoutWakesTheWaitersOfOtherNodesAtOnce() throws Exception {
+        LockSettings patient = LockSettings.builder()
+                .timeout(Duration.ofSeconds(20))
+                .lockTtl(Duration.ofSeconds(20))
+                .build();
+        try (FusedSessions nodeA = new FusedSessions(redis.node().port(), patient);
+                FusedSessions nodeB = new FusedSessions(redis.node().port(), patient)) {
+            LockingRedisSession created = nodeA.repository.createSession();
+            nodeA.repository.save(created);
+            String id = created.getId();
+            RequestSessionLock holder = bindRequest();
+            nodeA.repository.findById(id);
+
+            ExecutorService otherNode = Executors.newSingleThreadExecutor();
+            try {
+                Future<Long> waiter = otherNode.submit(() -> {
+                    RequestSessionLock request = bindRequest();
+                    try {
+                        LockingRedisSession found = nodeB.repository.findById(id);
+                        assertThat(found).as("the session is gone").isNull();
+                        return System.nanoTime();
+                    } finally {
+                        request.end();
+                        RequestSessionLock.restore(null);
+                    }
+                });
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> String.valueOf(redis.node().command("HKEYS", SessionHashes.key(id)))
+                                .contains("sessionLockQueue:"));
+
+                long deletedAt = System.nanoTime();
+                nodeA.repository.deleteById(id);
+                holder.end();
+
+                // Without the announcement the queued waiter would look again only at the engine's 1 s backstop.
+                assertThat(Duration.ofNanos(waiter.get(15, TimeUnit.SECONDS) - deletedAt))
+                        .isLessThan(Duration.ofMillis(500));
+            } finally {
+                otherNode.shutdownNow();
+            }
+        }
     }
 }
