@@ -10,7 +10,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The acquisition timeout is {@code timeoutFraction x maxRequestTime} (Spryker's rule: 0.8 of the request's
  * maximum time) unless an explicit {@link Builder#timeout(Duration) timeout} is given. The lock's time-to-live
- * defaults to {@code maxRequestTime}: a holder that dies keeps the session locked at most that long.
+ * defaults to {@code maxRequestTime}: a holder that dies keeps the session locked at most that long. It is at least
+ * {@link #MIN_LOCK_TTL}; a renewed lock also needs {@code lockTtl >= 1.5 x commandTimeout} ({@link
+ * #requireRenewable()}).
  *
  * <p>An invalid value or combination throws {@link InvalidLockSettingsException} naming the setting, the value and
  * the allowed range, durations written as Spring Boot reads them ({@code 10ms}). Of two conflicting settings, the one
@@ -60,6 +62,12 @@ public final class LockSettings {
     /** Longest time one backend command (one attempt, a release, an extension) may take. */
     public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(2);
 
+    /**
+     * Shortest lock TTL: a few round trips to the backend. Below it a lock may expire between its acquisition and its
+     * first use (a slow network, a GC pause), so locking would protect nothing.
+     */
+    public static final Duration MIN_LOCK_TTL = Duration.ofMillis(100);
+
     static final Duration MIN_DURATION = Duration.ofMillis(1);
     static final Duration MAX_DURATION = Duration.ofHours(24);
     static final Duration MAX_COMMAND_TIMEOUT = Duration.ofMinutes(1);
@@ -98,6 +106,7 @@ public final class LockSettings {
     private final Duration timeout;
     private final boolean timeoutExplicit;
     private final Duration lockTtl;
+    private final boolean lockTtlExplicit;
     private final String keyNamespace;
     private final int maxWaitersPerSession;
     private final int maxWaitersPerNode;
@@ -111,9 +120,15 @@ public final class LockSettings {
                 ? requireBetween(
                         "timeout", builder.timeout, MIN_DURATION, maxRequestTime, "at most the max request time")
                 : atLeastOneMilli(multiply(maxRequestTime, timeoutFraction));
+        this.lockTtlExplicit = builder.lockTtl != null;
         this.lockTtl = builder.lockTtl != null
-                ? requireBetween("lockTtl", builder.lockTtl, MIN_DURATION, MAX_DURATION)
-                : maxRequestTime;
+                ? requireBetween("lockTtl", builder.lockTtl, MIN_LOCK_TTL, MAX_DURATION, "a few round trips at least")
+                : requireBetween(
+                        "maxRequestTime",
+                        maxRequestTime,
+                        MIN_LOCK_TTL,
+                        MAX_DURATION,
+                        "the lock TTL defaults to it and must be a few round trips at least");
         this.retryDelay = requireBetween("retryDelay", builder.retryDelay, MIN_DURATION, MAX_DURATION);
         // A TTL shorter than one pause would let the lock expire between two attempts of its own waiters.
         SettingChecks.requireRetryDelayFits(
@@ -198,6 +213,20 @@ public final class LockSettings {
     /** The lock's time-to-live in effect: the explicit one, else {@code maxRequestTime}. */
     public Duration lockTtl() {
         return lockTtl;
+    }
+
+    /**
+     * Checks that a renewer can keep these locks alive: it extends a lock every third of its TTL, and an extension may
+     * take up to the command timeout, so the one sent a third into the TTL lands before the TTL runs out only when
+     * {@code lockTtl >= 1.5 x commandTimeout}. Names the setting the caller chose (the TTL, else the command timeout,
+     * else the max request time the TTL derives from) as the constructor's checks do.
+     *
+     * @return these settings
+     * @throws InvalidLockSettingsException when the TTL is too short for the command timeout
+     */
+    public LockSettings requireRenewable() {
+        SettingChecks.requireRenewable(lockTtl, lockTtlExplicit, commandTimeout, maxRequestTime, MAX_DURATION);
+        return this;
     }
 
     public String keyNamespace() {

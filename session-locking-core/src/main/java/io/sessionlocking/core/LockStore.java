@@ -1,6 +1,7 @@
 package io.sessionlocking.core;
 
 import java.time.Duration;
+import java.util.concurrent.CompletionStage;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -8,8 +9,9 @@ import org.jspecify.annotations.Nullable;
  * and events are the engine's ({@link SpinLockProvider}), so every backend behaves the same.
  *
  * <p>Each operation must be atomic in the backend (one command or one script): two callers racing on a free key can
- * never both see {@link #acquire} succeed. Each call returns or throws within its {@code timeout}; a backend
- * failure or time-out is a {@link LockStoreException}. Implementations are thread-safe.
+ * never both see {@link #acquire} succeed. Each call returns or throws within its {@code timeout} ({@link #extend}:
+ * its result completes within it); a backend failure or time-out is a {@link LockStoreException}. Implementations are
+ * thread-safe.
  */
 public interface LockStore {
 
@@ -36,8 +38,16 @@ public interface LockStore {
      */
     boolean release(String key, String token, Duration ttl, Duration timeout);
 
-    /** Resets the time-to-live of {@code key} only if it holds {@code token}; {@code true} when extended. */
-    boolean extend(String key, String token, Duration ttl, Duration timeout);
+    /**
+     * Resets the time-to-live of {@code key} only if it holds {@code token}, without waiting for the backend: the
+     * result completes with {@code true} when extended, {@code false} when the key is absent or holds another token,
+     * and exceptionally with a {@link LockStoreException} when the backend failed or did not answer within {@code
+     * timeout} (the extension may or may not have happened). The renewer sends the extensions of many locks at once
+     * this way, so a slow backend delays none of them behind another: each command goes to its own key's server (its
+     * own shard on a Cluster). Never throws and never blocks the caller; the result may complete on a client I/O
+     * thread, so its callbacks must not block.
+     */
+    CompletionStage<Boolean> extend(String key, String token, Duration ttl, Duration timeout);
 
     /** Whether {@code key} holds {@code token} now. */
     boolean isHeld(String key, String token, Duration timeout);

@@ -1,5 +1,6 @@
 package io.sessionlocking.core;
 
+import java.util.concurrent.CompletionStage;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
@@ -24,14 +25,23 @@ public interface SessionLock extends AutoCloseable {
     boolean isHeld();
 
     /**
-     * Resets the lock's time-to-live to the configured TTL, if this handle still owns it. Returns {@code false}, and
-     * reports the lock as lost to the listener, when the lock had expired or belongs to someone else; returns
-     * {@code false} without a backend call once the handle is released.
+     * Resets the lock's time-to-live to the configured TTL, if this handle still owns it, without waiting for the
+     * backend. The result completes within the command timeout:
      *
-     * @throws LockStoreException when the backend fails or does not answer within the command timeout (the lock may
-     *     or may not still be held: retry or let it expire)
+     * <ul>
+     *   <li>{@code true}: extended; the lock is held for a full TTL from when this call was made;
+     *   <li>{@code false}: the lock is lost, reported to the listener once per handle: it had expired or belongs to
+     *       someone else, or the backend failed and no extension has been confirmed for a full TTL (the lock has
+     *       expired by now, or will within a round trip, so it is presumed lost); {@code false} without a backend
+     *       call once the handle is released;
+     *   <li>exceptionally, with a {@link LockStoreException}: the backend failed or did not answer within the command
+     *       timeout, and the last confirmed extension (or the acquisition) is less than a TTL ago; the lock may or
+     *       may not still be held: retry.
+     * </ul>
+     *
+     * The result may complete on a client I/O thread: its callbacks must not block. Never throws itself.
      */
-    boolean extend();
+    CompletionStage<Boolean> extend();
 
     /**
      * Deletes the lock if this handle still owns it. Idempotent: only the first call acts, later calls return its

@@ -4,8 +4,9 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Receives lock events, e.g. to record metrics. Methods are called on the thread that acquires or releases, after the
- * fact and synchronously, so they must be quick and must not block; an exception thrown by a listener is logged and
+ * Receives lock events, e.g. to record metrics. Methods are called on the thread that acquires or releases (a loss
+ * that an extension finds: on the thread that completes the extension, often the Redis client's I/O thread), after
+ * the fact and synchronously, so they must be quick and must not block; an exception thrown by a listener is logged and
  * otherwise ignored. Event objects never contain the full session id or the lock token.
  */
 public interface SessionLockListener {

@@ -76,6 +76,39 @@ final class SettingChecks {
                         : "the timeout, timeout-fraction x max-request-time, must be at least the retry delay");
     }
 
+    /**
+     * A renewed lock's TTL must outlast the extension sent a third into it: {@code lockTtl >= 1.5 x commandTimeout}.
+     */
+    static void requireRenewable(
+            Duration lockTtl,
+            boolean lockTtlExplicit,
+            Duration commandTimeout,
+            Duration maxRequestTime,
+            Duration maxDuration) {
+        Duration shortestTtl = commandTimeout.multipliedBy(3).dividedBy(2);
+        if (lockTtl.compareTo(shortestTtl) >= 0) {
+            return;
+        }
+        String why = "renewal extends the lock every third of its TTL and an extension may take the command timeout";
+        if (lockTtlExplicit) {
+            throw invalid("lockTtl", lockTtl, shortestTtl, maxDuration, "at least 1.5 x the command timeout: " + why);
+        }
+        if (!commandTimeout.equals(LockSettings.DEFAULT_COMMAND_TIMEOUT)) {
+            throw invalid(
+                    "commandTimeout",
+                    commandTimeout,
+                    LockSettings.MIN_DURATION,
+                    Duration.ofMillis(lockTtl.toMillis() * 2 / 3),
+                    "at most 2/3 of the lock TTL: " + why);
+        }
+        throw invalid(
+                "maxRequestTime",
+                maxRequestTime,
+                shortestTtl,
+                maxDuration,
+                "the lock TTL defaults to it and must be at least 1.5 x the command timeout: " + why);
+    }
+
     static InvalidLockSettingsException invalid(
             String setting, @Nullable Duration value, Duration min, Duration max, String because) {
         String range = "[" + format(min) + ", " + format(max) + "]" + (because.isEmpty() ? "" : ", " + because);

@@ -1,7 +1,10 @@
 package io.sessionlocking.core;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
@@ -26,6 +29,9 @@ final class SpinSessionLock implements SessionLock {
 
     private final AtomicBoolean released = new AtomicBoolean();
     private final AtomicBoolean lost = new AtomicBoolean();
+    /** When the last confirmed extension (or the acquisition) was sent; only moves forward. */
+    private final AtomicLong lastConfirmedNanos;
+
     private volatile boolean releaseResult;
 
     SpinSessionLock(
@@ -47,6 +53,7 @@ final class SpinSessionLock implements SessionLock {
         this.listener = listener;
         this.clock = clock;
         this.afterRelease = afterRelease;
+        this.lastConfirmedNanos = new AtomicLong(acquiredAtNanos);
     }
 
     @Override
@@ -60,16 +67,42 @@ final class SpinSessionLock implements SessionLock {
     }
 
     @Override
-    public boolean extend() {
+    public CompletionStage<Boolean> extend() {
         if (released.get()) {
-            return false;
+            return CompletableFuture.completedFuture(false);
         }
-        boolean extended = store.extend(key, ownerValue, settings.lockTtl(), settings.commandTimeout());
-        // A release that raced this extension deleted the key itself: that is not a lost lock.
-        if (!extended && !released.get()) {
-            lost(SessionLockListener.Operation.EXTEND);
+        long sentAtNanos = clock.nanoTime();
+        CompletionStage<Boolean> reply;
+        try {
+            reply = store.extend(key, ownerValue, settings.lockTtl(), settings.commandTimeout());
+        } catch (RuntimeException e) {
+            reply = CompletableFuture.failedFuture(e); // a store that broke its never-throws contract
         }
-        return extended;
+        CompletableFuture<Boolean> result = new CompletableFuture<>();
+        reply.whenComplete((extended, failure) -> {
+            if (failure == null && Boolean.TRUE.equals(extended)) {
+                // The TTL was reset at some point after the command was sent: counting from the send is the safe side.
+                lastConfirmedNanos.accumulateAndGet(sentAtNanos, Math::max);
+                result.complete(true);
+            } else if (failure == null || presumedExpired()) {
+                // A release that raced this extension deleted the key itself: that is not a lost lock.
+                if (!released.get()) {
+                    lost(SessionLockListener.Operation.EXTEND);
+                }
+                result.complete(false);
+            } else {
+                result.completeExceptionally(
+                        failure instanceof LockStoreException backend
+                                ? backend
+                                : new LockStoreException("Extension failed", failure));
+            }
+        });
+        return result;
+    }
+
+    /** No extension confirmed for a full TTL: whatever the backend did meanwhile, the lock's TTL has run out. */
+    private boolean presumedExpired() {
+        return clock.nanoTime() - lastConfirmedNanos.get() >= settings.lockTtl().toNanos();
     }
 
     @Override

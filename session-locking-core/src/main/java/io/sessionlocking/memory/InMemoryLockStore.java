@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
@@ -116,7 +118,11 @@ public final class InMemoryLockStore implements LockStore {
     }
 
     @Override
-    public boolean extend(String key, String token, Duration ttl, Duration timeout) {
+    public CompletionStage<Boolean> extend(String key, String token, Duration ttl, Duration timeout) {
+        return CompletableFuture.completedFuture(extendNow(key, token, ttl));
+    }
+
+    private boolean extendNow(String key, String token, Duration ttl) {
         long now = nanoTime.getAsLong();
         boolean[] extended = {false};
         locks.computeIfPresent(key, (k, current) -> {

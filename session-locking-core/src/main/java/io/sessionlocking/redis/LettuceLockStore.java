@@ -14,10 +14,12 @@ import io.sessionlocking.core.LockStoreException;
 import io.sessionlocking.support.LockKeys;
 import io.sessionlocking.support.LockReplies;
 import io.sessionlocking.support.LockScripts;
+import io.sessionlocking.support.Replies;
 import io.sessionlocking.support.StoredLocks;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletionStage;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -50,7 +52,8 @@ import org.jspecify.annotations.Nullable;
  *
  * Takes the async commands of one shared connection, standalone or cluster (no pool: every command is a single
  * non-blocking command). Each call waits for its reply at most its {@code timeout}, whatever the connection's own
- * command timeout. Lettuce keeps the commands of one connection in order, so when a first attempt times out the store
+ * command timeout; an extension does not wait at all (its result completes within its timeout), and on a Cluster
+ * Lettuce sends it to its key's shard, so a slow shard delays only its own locks' extensions. Lettuce keeps the commands of one connection in order, so when a first attempt times out the store
  * sends a leave behind it without waiting: if the late attempt ever runs, the leave that follows it takes it back.
  */
 public final class LettuceLockStore implements LockStore {
@@ -115,15 +118,14 @@ public final class LettuceLockStore implements LockStore {
     }
 
     @Override
-    public boolean extend(String key, String token, Duration ttl, Duration timeout) {
-        return ONE.equals(script(
-                LockScripts.EXTEND,
-                LockScripts.EXTEND_SHA,
-                ScriptOutputType.INTEGER,
-                key,
-                timeout,
-                token,
-                Long.toString(ttl.toMillis())));
+    public CompletionStage<Boolean> extend(String key, String token, Duration ttl, Duration timeout) {
+        String[] keys = {key, LockKeys.waitersKey(key)};
+        String[] args = {token, Long.toString(ttl.toMillis())};
+        return Replies.<Long>scriptWithin(
+                        () -> commands.evalsha(LockScripts.EXTEND_SHA, ScriptOutputType.INTEGER, keys, args),
+                        () -> commands.eval(LockScripts.EXTEND, ScriptOutputType.INTEGER, keys, args),
+                        timeout)
+                .thenApply(ONE::equals);
     }
 
     @Override

@@ -10,10 +10,12 @@ import io.sessionlocking.core.LockStoreException;
 import io.sessionlocking.support.LockKeys;
 import io.sessionlocking.support.LockReplies;
 import io.sessionlocking.support.LockScripts;
+import io.sessionlocking.support.Replies;
 import io.sessionlocking.support.StoredLocks;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletionStage;
 import org.jspecify.annotations.Nullable;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
@@ -39,7 +41,8 @@ import org.redisson.client.codec.StringCodec;
  * node, with one {@code EVAL} on {@code NOSCRIPT}. This store has no hand-off announcements: its waiters poll (a
  * release still hands the lock to a waiter that another node's store queued).
  *
- * <p>Each call waits at most its {@code timeout}. Redisson may send the commands of one caller on different pooled
+ * <p>Each call waits at most its {@code timeout}; an extension does not wait (its result completes within its
+ * timeout), and Redisson routes it to its key's node, so a slow Cluster shard delays only its own locks. Redisson may send the commands of one caller on different pooled
  * connections, so the clean-up sent behind a timed-out acquire is not ordered after it as with Lettuce; a late
  * {@code SET} is then bounded by its TTL.
  */
@@ -101,9 +104,21 @@ public final class RedissonLockStore implements LockStore {
     }
 
     @Override
-    public boolean extend(String key, String token, Duration ttl, Duration timeout) {
-        return ONE.equals(
-                run(LockScripts.EXTEND, LockScripts.EXTEND_SHA, key, timeout, token, Long.toString(ttl.toMillis())));
+    public CompletionStage<Boolean> extend(String key, String token, Duration ttl, Duration timeout) {
+        List<Object> keys = List.of(key, LockKeys.waitersKey(key));
+        Object[] args = {token, Long.toString(ttl.toMillis())};
+        return Replies.<Object>scriptWithin(
+                        () -> script.evalShaAsync(
+                                key,
+                                RScript.Mode.READ_WRITE,
+                                LockScripts.EXTEND_SHA,
+                                RScript.ReturnType.LONG,
+                                keys,
+                                args),
+                        () -> script.evalAsync(
+                                key, RScript.Mode.READ_WRITE, LockScripts.EXTEND, RScript.ReturnType.LONG, keys, args),
+                        timeout)
+                .thenApply(ONE::equals);
     }
 
     @Override

@@ -191,6 +191,56 @@ public abstract class AbstractSessionLockProviderContractTests {
     }
 
     @Test
+    void anExtensionOfTheHeldLockCompletesTrueAndResetsItsTtl() {
+        String sessionId = newSessionId();
+        LockStore store = newStore();
+        String key = new LockKeys(LockSettings.DEFAULT_KEY_NAMESPACE).lockKey(sessionId);
+        Duration ttl = Duration.ofSeconds(10);
+        Duration aged = Duration.ofMillis(8500);
+        SessionLockProvider provider =
+                new SpinLockProvider(store, settings().lockTtl(ttl).build());
+
+        try (SessionLock lock = provider.acquire(sessionId)) {
+            await().atMost(ttl).until(() -> remainingTtl(store, key).compareTo(aged) <= 0);
+            assertThat(lock.extend()).succeedsWithin(MARGIN).isEqualTo(true);
+            assertThat(remainingTtl(store, key)).as("a full TTL again").isGreaterThan(aged);
+        }
+    }
+
+    @Test
+    void anExtensionOfAnotherOwnersOrOfAnAbsentLockCompletesFalseAndChangesNothing() {
+        String sessionId = newSessionId();
+        LockStore store = newStore();
+        LockKeys keys = new LockKeys(LockSettings.DEFAULT_KEY_NAMESPACE);
+        String key = keys.lockKey(sessionId);
+        String absent = keys.lockKey(newSessionId());
+        Duration timeout = Duration.ofSeconds(2);
+        Duration ttl = Duration.ofSeconds(10);
+        SessionLockProvider provider =
+                new SpinLockProvider(store, settings().lockTtl(ttl).build());
+
+        try (SessionLock lock = provider.acquire(sessionId)) {
+            assertThat(store.extend(key, "f".repeat(32), Duration.ofMinutes(10), timeout))
+                    .succeedsWithin(MARGIN)
+                    .isEqualTo(false);
+            assertThat(remainingTtl(store, key))
+                    .as("not given the stranger's TTL")
+                    .isLessThanOrEqualTo(ttl);
+            assertThat(store.extend(absent, "f".repeat(32), Duration.ofMinutes(10), timeout))
+                    .succeedsWithin(MARGIN)
+                    .isEqualTo(false);
+            assertThat(store.describe(absent, timeout)).as("not created").isNull();
+            assertThat(lock.isHeld()).isTrue();
+        }
+    }
+
+    private static Duration remainingTtl(LockStore store, String key) {
+        LockStore.StoredLock stored = store.describe(key, Duration.ofSeconds(2));
+        assertThat(stored).as("the lock at " + key).isNotNull();
+        return stored.ttl();
+    }
+
+    @Test
     void foreignOrStaleTokenChangesNothing() {
         String sessionId = newSessionId();
         LockStore store = newStore();
@@ -201,7 +251,8 @@ public abstract class AbstractSessionLockProviderContractTests {
         try (SessionLock lock = provider.acquire(sessionId)) {
             assertThat(store.release(key, "not-the-token", timeout, timeout)).isFalse();
             assertThat(store.extend(key, "not-the-token", Duration.ofMillis(1), timeout))
-                    .isFalse();
+                    .succeedsWithin(timeout)
+                    .isEqualTo(false);
             assertThat(store.isHeld(key, "not-the-token", timeout)).isFalse();
             assertThat(lock.isHeld()).isTrue();
         }
@@ -219,7 +270,7 @@ public abstract class AbstractSessionLockProviderContractTests {
         SessionLock stale = shortLived.acquire(sessionId);
         await().atMost(Duration.ofSeconds(10)).until(() -> !stale.isHeld());
         try (SessionLock current = other.acquire(sessionId)) {
-            assertThat(stale.extend()).isFalse();
+            assertThat(stale.extend()).succeedsWithin(Duration.ofSeconds(5)).isEqualTo(false);
             assertThat(stale.release()).isFalse();
             assertThat(current.isHeld()).as("the new holder keeps its lock").isTrue();
         }
@@ -242,7 +293,7 @@ public abstract class AbstractSessionLockProviderContractTests {
         assertThat(lock.release()).isTrue();
         lock.close();
         assertThat(lock.isHeld()).isFalse();
-        assertThat(lock.extend()).isFalse();
+        assertThat(lock.extend()).succeedsWithin(Duration.ofSeconds(5)).isEqualTo(false);
         assertThat(listener.released).hasSize(1);
 
         try (SessionLock again = provider.acquire(sessionId)) {
@@ -265,7 +316,7 @@ public abstract class AbstractSessionLockProviderContractTests {
         try (SessionLock lock = provider.acquire(sessionId)) {
             long deadline = System.nanoTime() + ttl.multipliedBy(3).toNanos();
             while (System.nanoTime() < deadline) {
-                assertThat(lock.extend()).isTrue();
+                assertThat(lock.extend()).succeedsWithin(Duration.ofSeconds(5)).isEqualTo(true);
                 await().pollDelay(ttl.dividedBy(4)).atMost(ttl).until(() -> true);
             }
             assertThat(lock.isHeld()).isTrue();

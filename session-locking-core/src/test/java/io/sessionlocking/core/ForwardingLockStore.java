@@ -1,6 +1,7 @@
 package io.sessionlocking.core;
 
 import java.time.Duration;
+import java.util.concurrent.CompletionStage;
 import org.jspecify.annotations.Nullable;
 
 /** A store that forwards every call to another; tests override the calls they want to observe or break. */
@@ -33,7 +34,7 @@ public abstract class ForwardingLockStore implements LockStore {
     }
 
     @Override
-    public boolean extend(String key, String token, Duration ttl, Duration timeout) {
+    public CompletionStage<Boolean> extend(String key, String token, Duration ttl, Duration timeout) {
         return delegate.extend(key, token, ttl, timeout);
     }
 

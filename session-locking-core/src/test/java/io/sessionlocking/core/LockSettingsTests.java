@@ -49,7 +49,7 @@ class LockSettingsTests {
         assertInvalid(b -> b.retryDelay(Duration.ofMillis(-5)), "retryDelay", "-5ms");
         assertInvalid(b -> b.maxRequestTime(Duration.ZERO), "maxRequestTime", "[1ms, 24h]");
         assertInvalid(b -> b.timeout(Duration.ofMillis(-1)), "timeout", "-1ms");
-        assertInvalid(b -> b.lockTtl(Duration.ZERO), "lockTtl", "[1ms, 24h]");
+        assertInvalid(b -> b.lockTtl(Duration.ZERO), "lockTtl", "[100ms, 24h]");
         assertInvalid(b -> b.commandTimeout(Duration.ZERO), "commandTimeout", "[1ms, 1m]");
         assertInvalid(b -> b.retryDelay(null), "retryDelay", "null");
     }
@@ -63,19 +63,46 @@ class LockSettingsTests {
     }
 
     @Test
-    void aTtlShorterThanTheDefaultRetryDelayIsTheTtlsFault() {
+    void aTtlOfLessThanAFewRoundTripsIsRefused() {
         assertInvalid(
-                b -> b.lockTtl(Duration.ofMillis(5)),
+                b -> b.lockTtl(Duration.ofMillis(99)),
                 "lockTtl",
-                "5ms is outside the allowed range [10ms, 24h], at least");
+                "99ms is outside the allowed range [100ms, 24h], a few round trips at least");
+        assertThat(LockSettings.builder()
+                        .lockTtl(Duration.ofMillis(100))
+                        .build()
+                        .lockTtl())
+                .isEqualTo(Duration.ofMillis(100));
+    }
+
+    @Test
+    void aTtlRenewalCannotKeepWithTheCommandTimeoutNamesTheSettingChosen() {
+        assertNotRenewable(
+                b -> b.lockTtl(Duration.ofMillis(600)),
+                "lockTtl",
+                "600ms is outside the allowed range [3s, 24h], at least 1.5 x the command timeout: renewal extends");
+        assertNotRenewable(
+                b -> b.maxRequestTime(Duration.ofMillis(600)).commandTimeout(Duration.ofMillis(500)),
+                "commandTimeout",
+                "500ms is outside the allowed range [1ms, 400ms], at most 2/3 of the lock TTL");
+        assertNotRenewable(
+                b -> b.maxRequestTime(Duration.ofSeconds(2)),
+                "maxRequestTime",
+                "[3s, 24h], the lock TTL defaults to it and must be at least 1.5 x the command timeout");
+        LockSettings renewable = LockSettings.builder()
+                .lockTtl(Duration.ofMillis(600))
+                .commandTimeout(Duration.ofMillis(400))
+                .build();
+        assertThat(renewable.requireRenewable()).isSameAs(renewable);
+        assertThat(LockSettings.defaults().requireRenewable()).isNotNull();
     }
 
     @Test
     void aChosenRetryDelayLongerThanTheTtlIsTheRetryDelaysFault() {
         assertInvalid(
-                b -> b.lockTtl(Duration.ofMillis(5)).retryDelay(Duration.ofMillis(20)),
+                b -> b.lockTtl(Duration.ofMillis(150)).retryDelay(Duration.ofMillis(200)),
                 "retryDelay",
-                "20ms is outside the allowed range [1ms, 5ms], at most the lock TTL");
+                "200ms is outside the allowed range [1ms, 150ms], at most the lock TTL");
         assertInvalid(b -> b.retryDelay(Duration.ofSeconds(30)), "retryDelay", "[1ms, 24s], at most the timeout");
     }
 
@@ -87,13 +114,13 @@ class LockSettingsTests {
     @Test
     void aMaxRequestTimeTooShortForTheRetryDelayIsItsFaultWhenTtlAndTimeoutDeriveFromIt() {
         assertInvalid(
-                b -> b.maxRequestTime(Duration.ofMillis(5)),
+                b -> b.maxRequestTime(Duration.ofMillis(5)).lockTtl(Duration.ofSeconds(1)),
                 "maxRequestTime",
                 "5ms is outside the allowed range [12500us, 24h], the timeout");
         assertInvalid(
                 b -> b.maxRequestTime(Duration.ofMillis(5)).timeoutFraction(1.0),
                 "maxRequestTime",
-                "[10ms, 24h], the lock TTL defaults to it");
+                "[100ms, 24h], the lock TTL defaults to it and must be a few round trips at least");
     }
 
     @Test
@@ -172,6 +199,15 @@ class LockSettingsTests {
     @Test
     void toStringShowsEffectiveValues() {
         assertThat(LockSettings.defaults().toString()).contains("timeout=PT24S (derived)", "lockTtl=PT30S");
+    }
+
+    private static void assertNotRenewable(
+            UnaryOperator<LockSettings.Builder> change, String setting, String inMessage) {
+        LockSettings settings = change.apply(LockSettings.builder()).build();
+        assertThatThrownBy(settings::requireRenewable).isInstanceOfSatisfying(InvalidLockSettingsException.class, e -> {
+            assertThat(e.setting()).isEqualTo(setting);
+            assertThat(e.getMessage()).contains("'" + setting + "'", inMessage, "allowed range");
+        });
     }
 
     private static void assertInvalid(UnaryOperator<LockSettings.Builder> change, String setting, String inMessage) {

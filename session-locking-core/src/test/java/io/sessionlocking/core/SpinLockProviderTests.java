@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.Test;
 
 /** The engine's timing and failure handling, on a manual clock: no test here sleeps. */
@@ -311,8 +313,12 @@ class SpinLockProviderTests {
         }
 
         @Override
-        public boolean extend(String key, String token, Duration ttl, Duration timeout) {
-            maybeFail();
+        public CompletionStage<Boolean> extend(String key, String token, Duration ttl, Duration timeout) {
+            try {
+                maybeFail();
+            } catch (LockStoreException e) {
+                return CompletableFuture.failedFuture(e);
+            }
             return super.extend(key, token, ttl, timeout);
         }
     }

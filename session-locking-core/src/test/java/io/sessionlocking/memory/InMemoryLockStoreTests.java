@@ -37,10 +37,10 @@ class InMemoryLockStoreTests {
     void extendMovesTheExpiry() {
         take("k", "a", TTL, NO_WAIT);
         now.addAndGet(TTL.toNanos() / 2);
-        assertThat(store.extend("k", "a", TTL, NO_WAIT)).isTrue();
+        assertThat(store.extend("k", "a", TTL, NO_WAIT)).isCompletedWithValue(true);
         now.addAndGet(TTL.toNanos() - 1);
         assertThat(store.isHeld("k", "a", NO_WAIT)).isTrue();
-        assertThat(store.extend("k", "b", TTL, NO_WAIT)).isFalse();
+        assertThat(store.extend("k", "b", TTL, NO_WAIT)).isCompletedWithValue(false);
     }
 
     @Test

@@ -12,16 +12,20 @@ import io.sessionlocking.core.LockCouldNotBeAcquiredException;
 import io.sessionlocking.core.LockCouldNotBeAcquiredException.Reason;
 import io.sessionlocking.core.LockSettings;
 import io.sessionlocking.core.LockStore;
+import io.sessionlocking.core.LockStoreException;
 import io.sessionlocking.core.SessionLock;
 import io.sessionlocking.core.SessionLockProvider;
 import io.sessionlocking.core.SpinLockProvider;
 import io.sessionlocking.support.LockKeys;
+import io.sessionlocking.testsupport.net.TcpProxy;
 import io.sessionlocking.testsupport.redis.RedisExtension;
 import io.sessionlocking.testsupport.redis.RedisNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -156,9 +160,37 @@ public abstract class AbstractRedisLockStoreIntegrationTests extends AbstractSes
                 new SpinLockProvider(newStore(), settings().build());
         SessionLock lock = provider.acquire(newSessionId());
         redis.node().command("SCRIPT", "FLUSH");
-        assertThat(lock.extend()).isTrue();
+        assertThat(lock.extend()).succeedsWithin(Duration.ofSeconds(5)).isEqualTo(true);
         redis.node().command("SCRIPT", "FLUSH");
         assertThat(lock.release()).isTrue();
+    }
+
+    @Test
+    void anExtensionThroughAStalledConnectionCompletesExceptionallyWithinItsTimeout() throws Exception {
+        String key = "spring:session:lock:{" + newSessionId() + "}";
+        String holder = "e".repeat(32);
+        Duration ttl = Duration.ofSeconds(20);
+        Duration timeout = Duration.ofMillis(500);
+        try (TcpProxy proxy = TcpProxy.start(redis.node().address())) {
+            LockStore store = connect(proxy.redisUri());
+            assertThat(store.acquire(queueing(key, holder, ttl, Duration.ofSeconds(2))))
+                    .isInstanceOf(AttemptOutcome.Acquired.class);
+            proxy.stall();
+
+            long sentAt = System.nanoTime();
+            CompletionStage<Boolean> extension = store.extend(key, holder, ttl, timeout);
+            assertThat(Duration.ofNanos(System.nanoTime() - sentAt))
+                    .as("sent without waiting for the reply")
+                    .isLessThan(timeout);
+            assertThat(extension)
+                    .failsWithin(timeout.plus(MARGIN))
+                    .withThrowableOfType(ExecutionException.class)
+                    .withCauseInstanceOf(LockStoreException.class);
+            assertThat(Duration.ofNanos(System.nanoTime() - sentAt))
+                    .as("not before its timeout")
+                    .isGreaterThanOrEqualTo(timeout);
+            proxy.heal();
+        }
     }
 
     @Test

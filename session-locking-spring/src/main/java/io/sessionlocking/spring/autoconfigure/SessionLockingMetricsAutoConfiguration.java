@@ -6,6 +6,7 @@ import io.sessionlocking.core.LockStore;
 import io.sessionlocking.core.SessionLockProvider;
 import io.sessionlocking.spring.metrics.ObservedLockWait;
 import io.sessionlocking.spring.metrics.SessionLockMetrics;
+import io.sessionlocking.spring.web.LockRenewer;
 import io.sessionlocking.spring.web.LockWaitObserver;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -34,8 +35,13 @@ public final class SessionLockingMetricsAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     SessionLockMetrics sessionLockMetrics(
-            MeterRegistry registry, LockStore store, ObjectProvider<SessionLockProvider> provider) {
-        return new SessionLockMetrics(registry, "locking", store.name(), provider::getObject);
+            MeterRegistry registry,
+            LockStore store,
+            ObjectProvider<SessionLockProvider> provider,
+            ObjectProvider<LockRenewer> renewer) {
+        SessionLockMetrics metrics = new SessionLockMetrics(registry, "locking", store.name(), provider::getObject);
+        renewer.ifAvailable(metrics::bindRenewer);
+        return metrics;
     }
 
     /** Each lock wait as an observation: a span of the request's trace when tracing is configured. */

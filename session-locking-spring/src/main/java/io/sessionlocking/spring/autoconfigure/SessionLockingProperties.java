@@ -136,10 +136,16 @@ public class SessionLockingProperties {
     /** Longest time a request waits for the lock. Overrides timeout-fraction when set. */
     private @Nullable Duration timeout;
 
-    /** Time-to-live of a lock, after which a crashed holder's lock frees itself. Defaults to the max request time. */
+    /**
+     * Time-to-live of a lock, after which a crashed holder's lock frees itself; at least 100ms, and with renewal at
+     * least 1.5 x the command timeout. Defaults to the max request time.
+     */
     private @Nullable Duration lockTtl;
 
-    /** Whether to extend a held lock's TTL every third of it while its request runs, up to the max request time. */
+    /**
+     * Whether to extend a held lock's TTL every third of it while its request runs, up to the max request time. A
+     * request whose renewal finds its lock lost saves nothing and follows on-lost-lock.
+     */
     private boolean renew = true;
 
     /** What a request does when the lock cannot be acquired: 'fail', 'read-only' or 'proceed'. */
@@ -320,7 +326,8 @@ public class SessionLockingProperties {
     }
 
     /**
-     * The core settings these properties describe.
+     * The core settings these properties describe; with renewal on, a TTL renewal can keep ({@link
+     * LockSettings#requireRenewable()}).
      *
      * @throws InvalidConfigurationPropertyValueException naming the property, with the allowed range as the reason;
      *     Spring Boot's failure analysis adds the value as written and where it was set
@@ -342,7 +349,7 @@ public class SessionLockingProperties {
         try {
             requireHttpFailure(failureStatus, retryAfter);
             requireNodeName(nodeName);
-            return LockSettings.builder()
+            LockSettings settings = LockSettings.builder()
                     .retryDelay(retryDelay)
                     .backoff(backoff)
                     .wakeUp(wakeUp)
@@ -356,6 +363,8 @@ public class SessionLockingProperties {
                     .commandTimeout(commandTimeout)
                     .keyNamespace(keyNamespace)
                     .build();
+            // The renewer refuses such settings too; checked here so that the failure names the property.
+            return renew ? settings.requireRenewable() : settings;
         } catch (InvalidLockSettingsException e) {
             throw new InvalidConfigurationPropertyValueException(
                     propertyName(e.setting()), e.value(), "allowed range is " + e.allowedRange());

@@ -2,6 +2,7 @@ package io.sessionlocking.spring.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.LongTaskTimer;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -10,6 +11,7 @@ import io.micrometer.core.instrument.Timer;
 import io.sessionlocking.core.LockCouldNotBeAcquiredException;
 import io.sessionlocking.core.SessionLockListener;
 import io.sessionlocking.core.SessionLockProvider;
+import io.sessionlocking.spring.web.LockRenewer;
 import io.sessionlocking.spring.web.SessionLockActivity;
 import java.util.Locale;
 import java.util.Map;
@@ -44,6 +46,12 @@ public final class SessionLockMetrics implements SessionLockListener, SessionLoc
      * {@value #FAILURES}), tagged {@code committed}: {@code false} answered 503, {@code true} after the commit.
      */
     public static final String STORE_FAILURES = "session.store.failures";
+
+    /**
+     * Counter of renewal ticks that sent no extension because the lock's last one was still unanswered: Redis answers
+     * slower than a third of the lock TTL. Registered with {@link #bindRenewer}.
+     */
+    public static final String RENEWALS_SKIPPED = "session.lock.renewals.skipped";
 
     static final String ACQUIRED = "acquired";
 
@@ -91,6 +99,14 @@ public final class SessionLockMetrics implements SessionLockListener, SessionLoc
                 .tags(tags)
                 .register(registry);
         acquireTimer(ACQUIRED);
+    }
+
+    /** Registers {@value #RENEWALS_SKIPPED}, read from {@code renewer}, with this instance's tags. */
+    public void bindRenewer(LockRenewer renewer) {
+        FunctionCounter.builder(RENEWALS_SKIPPED, renewer, LockRenewer::skippedExtensions)
+                .description("Renewal ticks that skipped a lock whose last extension was still unanswered")
+                .tags(tags)
+                .register(registry);
     }
 
     @Override

@@ -44,7 +44,9 @@ public final class LockingRedisSessions {
         HandOffs handOffs = settings.wakeUp() == LockSettings.WakeUp.NOTIFY
                 ? ConnectionFactoryHandOffs.of(connectionFactory)
                 : null;
-        return new SessionHashLockStore(new SessionHashCommands(connectionFactory), settings, handOffs);
+        SessionHashCommands commands = new SessionHashCommands(connectionFactory);
+        return new SessionHashLockStore(
+                commands, SessionHashExtensions.of(connectionFactory, commands), settings, handOffs);
     }
 
     /**

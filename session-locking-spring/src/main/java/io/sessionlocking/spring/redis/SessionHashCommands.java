@@ -188,13 +188,13 @@ final class SessionHashCommands {
     }
 
     private long lockOperation(String key, String ownerValue, String operation, Duration ttl, Duration longestWait) {
-        return status(run(
-                SessionHashScripts.LOCK_OPERATION,
-                key,
-                utf8(ownerValue),
-                utf8(operation),
-                millis(ttl),
-                millis(longestWait)));
+        return status(
+                run(SessionHashScripts.LOCK_OPERATION, key, lockArguments(ownerValue, operation, ttl, longestWait)));
+    }
+
+    /** The arguments of {@link SessionHashScripts#LOCK_OPERATION}, also sent by {@link SessionHashExtensions}. */
+    static byte[][] lockArguments(String ownerValue, String operation, Duration ttl, Duration longestWait) {
+        return new byte[][] {utf8(ownerValue), utf8(operation), millis(ttl), millis(longestWait)};
     }
 
     private static byte[][] writeArguments(
@@ -232,7 +232,7 @@ final class SessionHashCommands {
         return template.execute(script, bytes, (RedisSerializer<T>) bytes, List.of(utf8(key)), (Object[]) arguments);
     }
 
-    private static long status(@Nullable Object reply) {
+    static long status(@Nullable Object reply) {
         if (!(reply instanceof Number number)) {
             throw new IllegalStateException("Unexpected reply from a session script: " + reply);
         }

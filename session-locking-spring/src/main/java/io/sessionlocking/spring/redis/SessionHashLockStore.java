@@ -10,6 +10,7 @@ import io.sessionlocking.core.LockStoreException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DataAccessException;
@@ -23,7 +24,8 @@ import org.springframework.dao.DataAccessException;
  *
  * <p>Every call is one script on one key, bounded by the Redis client's command timeout (the {@code timeout}
  * arguments cannot shorten a call of Spring Data Redis's blocking API); a Redis failure is a {@link
- * LockStoreException}. When an attempt fails after it may have reached Redis, a leave for its owner value is sent
+ * LockStoreException}. Extensions do not block: they go through {@link SessionHashExtensions} (the reactive
+ * connection, or a small pool for Jedis), and their results complete within their {@code timeout}. When an attempt fails after it may have reached Redis, a leave for its owner value is sent
  * behind it (on Lettuce's shared connection it runs after the attempt), so that a late success or queue entry does not
  * outlive the attempt; on Lettuce the leave is sent without waiting for its reply ({@link
  * SessionHashCommands#sendLeave}), so that a request giving up while Redis hangs does not wait out another command
@@ -35,10 +37,16 @@ final class SessionHashLockStore implements LockStore, AutoCloseable {
 
     private final SessionHashCommands commands;
     private final LockSettings settings;
+    private final SessionHashExtensions extensions;
     private final @Nullable HandOffs handOffs;
 
-    SessionHashLockStore(SessionHashCommands commands, LockSettings settings, @Nullable HandOffs handOffs) {
+    SessionHashLockStore(
+            SessionHashCommands commands,
+            SessionHashExtensions extensions,
+            LockSettings settings,
+            @Nullable HandOffs handOffs) {
         this.commands = Objects.requireNonNull(commands, "commands");
+        this.extensions = Objects.requireNonNull(extensions, "extensions");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.handOffs = handOffs;
     }
@@ -119,8 +127,8 @@ final class SessionHashLockStore implements LockStore, AutoCloseable {
     }
 
     @Override
-    public boolean extend(String key, String token, Duration ttl, Duration timeout) {
-        return call(() -> commands.extendLock(key, token, ttl));
+    public CompletionStage<Boolean> extend(String key, String token, Duration ttl, Duration timeout) {
+        return extensions.extend(key, token, ttl, timeout);
     }
 
     @Override
@@ -150,6 +158,7 @@ final class SessionHashLockStore implements LockStore, AutoCloseable {
 
     @Override
     public void close() {
+        extensions.close();
         if (handOffs != null) {
             handOffs.close();
         }

@@ -79,6 +79,8 @@ public final class RequestSessionLock {
     private @Nullable LockCouldNotBeAcquiredException failure;
     private boolean ended;
     private boolean skipCounted;
+    /** The renewal found the lock lost and no save has met that loss yet: the next save follows on-lost-lock. */
+    private boolean lossUnseenBySave;
     // Identity, not equals: a session's id may change during the request (changeSessionId at login).
     private final Map<Session, ReadOnlyLoad> readOnlySessions = Collections.synchronizedMap(new IdentityHashMap<>());
     private volatile @Nullable AsyncContext listenedAsyncContext;
@@ -328,8 +330,8 @@ public final class RequestSessionLock {
         SessionLockActivity activity = policy.activity();
         try {
             if (policy.renewer() != null) {
-                started =
-                        policy.renewer().start(acquired); // fails e.g. once the renewer shut down with the application
+                // Fails e.g. once the renewer shut down with the application.
+                started = policy.renewer().start(acquired, () -> lostWhileHeld(acquired));
             }
             entry = activity != null ? activity.startHolding(masked, this) : null; // its observers may throw
         } catch (RuntimeException e) {
@@ -386,6 +388,18 @@ public final class RequestSessionLock {
      *     repository's own immediate flush of one change, which never does
      */
     public SaveAction saveAction(Session session, boolean repositorySave) {
+        String lostUnseen = null;
+        synchronized (this) {
+            if (session == lockedSession && !ended && state == State.LOST && lossUnseenBySave) {
+                lossUnseenBySave = false;
+                lostUnseen = Objects.requireNonNull(lock).maskedSessionId();
+            }
+        }
+        if (lostUnseen != null) {
+            // The renewal found the lock lost: this save ends as a fenced save that finds it gone (no write).
+            lost(lostUnseen);
+            return SaveAction.DISCARD;
+        }
         synchronized (this) {
             if (session == lockedSession) {
                 if (ended) {
@@ -445,6 +459,26 @@ public final class RequestSessionLock {
     }
 
     /**
+     * The renewal found {@code renewed} lost while the request held it: an extension found it expired or taken, or
+     * none was confirmed for a full TTL (the handle has reported the loss to the listener, {@code session.lock.lost}).
+     * The request goes on, but its next save writes nothing and follows on-lost-lock, as a fenced save that finds the
+     * lock gone does ({@link #lost}). Logged once; runs on the renewer's thread.
+     */
+    private void lostWhileHeld(SessionLock renewed) {
+        SessionLock held = stopHolding(State.LOST, renewed);
+        if (held == null) {
+            return; // released, saved or lost meanwhile: nothing left to report
+        }
+        logger.warn("The lock of session " + renewed.maskedSessionId() + " was lost while " + description()
+                + " held it (an extension found it expired or taken, or none was confirmed for a full lock TTL); its save"
+                + (policy.onLostLock() == OnLostLock.FAIL
+                        ? " will be refused and the request fail"
+                        : " will be dropped"));
+        // The handle knows the lock is lost: no backend call, only the wake-up of this JVM's next waiter.
+        held.release();
+    }
+
+    /**
      * A fenced save found the lock no longer the request's: nothing was written (the lock handle has reported the
      * loss to the listener, {@code session.lock.lost}). Logged once per request.
      *
@@ -454,6 +488,7 @@ public final class RequestSessionLock {
         boolean first;
         synchronized (this) {
             first = state != State.LOST;
+            lossUnseenBySave = false; // this save meets the loss now
         }
         stopHolding(State.LOST);
         if (first) {
@@ -468,17 +503,27 @@ public final class RequestSessionLock {
 
     /** Moves from HELD to {@code next}, stops renewal and activity; returns the lock if it was held, else null. */
     private @Nullable SessionLock stopHolding(State next) {
+        return stopHolding(next, null);
+    }
+
+    /**
+     * As {@link #stopHolding(State)}; with {@code lostByRenewal}, the lock whose renewal found it lost: acts only while
+     * that lock is still the held one (not a lock a login replaced), and leaves the loss for the next save to meet,
+     * in the same state change, so that no save in between can miss it.
+     */
+    private @Nullable SessionLock stopHolding(State next, @Nullable SessionLock lostByRenewal) {
         SessionLock held;
         LockRenewer.Renewal stoppedRenewal;
         SessionLockActivity.Entry stoppedHolding;
         synchronized (this) {
-            if (state != State.HELD) {
-                if (state == State.RELEASED && next == State.LOST) {
+            if (state != State.HELD || (lostByRenewal != null && lock != lostByRenewal)) {
+                if (state == State.RELEASED && next == State.LOST && lostByRenewal == null) {
                     state = State.LOST;
                 }
                 return null;
             }
             state = next;
+            lossUnseenBySave = lostByRenewal != null;
             held = lock;
             stoppedRenewal = renewal;
             stoppedHolding = holding;

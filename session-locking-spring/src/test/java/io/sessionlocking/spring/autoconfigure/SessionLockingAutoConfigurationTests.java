@@ -128,12 +128,14 @@ class SessionLockingAutoConfigurationTests {
     }
 
     @Test
-    void renewalCanBeSwitchedOff() {
-        runner.withPropertyValues("session-locking.renew=false").run(context -> {
-            assertThat(context).hasNotFailed();
-            assertThat(context).doesNotHaveBean(LockRenewer.class);
-            assertThat(context.getBean(SessionRepository.class)).isInstanceOf(SessionLockingRepository.class);
-        });
+    void renewalCanBeSwitchedOffAndThenATtlShorterThanItWouldNeedIsAccepted() {
+        // 600ms with the default 2s command timeout: refused with renewal on (invalidProperties).
+        runner.withPropertyValues("session-locking.renew=false", "session-locking.lock-ttl=600ms")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context).doesNotHaveBean(LockRenewer.class);
+                    assertThat(context.getBean(SessionRepository.class)).isInstanceOf(SessionLockingRepository.class);
+                });
     }
 
     @Test
@@ -216,14 +218,32 @@ class SessionLockingAutoConfigurationTests {
                         List.of("session-locking.lock-ttl=5ms"),
                         "lock-ttl",
                         "5ms",
-                        "[10ms, 24h], at least the retry delay"),
+                        "[100ms, 24h], a few round trips at least"),
                 Arguments.of(
-                        List.of("session-locking.lock-ttl=5ms", "session-locking.retry-delay=20ms"),
+                        List.of("session-locking.lock-ttl=600ms"),
+                        "lock-ttl",
+                        "600ms",
+                        "[3s, 24h], at least 1.5 x the command timeout: renewal extends the lock every third of its "
+                                + "TTL and an extension may take the command timeout"),
+                Arguments.of(
+                        List.of("session-locking.lock-ttl=600ms", "session-locking.command-timeout=500ms"),
+                        "lock-ttl",
+                        "600ms",
+                        "[750ms, 24h], at least 1.5 x the command timeout: renewal extends the lock every third of its "
+                                + "TTL and an extension may take the command timeout"),
+                Arguments.of(
+                        List.of("session-locking.max-request-time=1s", "session-locking.command-timeout=1s"),
+                        "command-timeout",
+                        "1s",
+                        "[1ms, 666ms], at most 2/3 of the lock TTL: renewal extends the lock every third of its "
+                                + "TTL and an extension may take the command timeout"),
+                Arguments.of(
+                        List.of("session-locking.lock-ttl=150ms", "session-locking.retry-delay=200ms"),
                         "retry-delay",
-                        "20ms",
-                        "[1ms, 5ms], at most the lock TTL"),
+                        "200ms",
+                        "[1ms, 150ms], at most the lock TTL"),
                 Arguments.of(
-                        List.of("session-locking.max-request-time=5ms"),
+                        List.of("session-locking.max-request-time=5ms", "session-locking.lock-ttl=1s"),
                         "max-request-time",
                         "5ms",
                         "[12500us, 24h], the timeout, timeout-fraction x max-request-time, must be at least the retry "
@@ -346,9 +366,28 @@ class SessionLockingAutoConfigurationTests {
                     assertThat(analysis).isNotNull();
                     assertThat(analysis.getDescription())
                             .isEqualTo("Invalid session lock setting 'lockTtl': 5ms is outside the allowed range "
-                                    + "[10ms, 24h], at least the retry delay.");
+                                    + "[100ms, 24h], a few round trips at least.");
                     assertThat(analysis.getAction()).contains("'session-locking.lock-ttl'");
                 });
+    }
+
+    @Test
+    void anApplicationsOwnSettingsThatRenewalCannotKeepFailStartupAtTheRenewer() {
+        LockSettings own = LockSettings.builder()
+                .lockTtl(java.time.Duration.ofMillis(600))
+                .build(); // the default 2s command timeout needs a TTL of 3s
+        runner.withBean(LockSettings.class, () -> own).run(context -> {
+            assertThat(context).hasFailed();
+            FailureAnalysis analysis = new InvalidLockSettingsFailureAnalyzer().analyze(context.getStartupFailure());
+            assertThat(analysis).isNotNull();
+            assertThat(analysis.getDescription())
+                    .startsWith("Invalid session lock setting 'lockTtl': 600ms is outside the allowed range "
+                            + "[3s, 24h], at least 1.5 x the command timeout");
+            assertThat(analysis.getAction()).contains("'session-locking.lock-ttl'");
+        });
+        runner.withBean(LockSettings.class, () -> own)
+                .withPropertyValues("session-locking.renew=false")
+                .run(context -> assertThat(context).hasNotFailed());
     }
 
     @Test

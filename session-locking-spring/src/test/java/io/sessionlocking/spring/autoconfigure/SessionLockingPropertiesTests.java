@@ -170,7 +170,7 @@ class SessionLockingPropertiesTests {
     }
 
     @Test
-    void aLockTtlBelowTheDefaultRetryDelayNamesTheLockTtl() {
+    void aLockTtlBelowAFewRoundTripsNamesTheLockTtl() {
         SessionLockingProperties properties = new SessionLockingProperties();
         properties.setLockTtl(Duration.ofMillis(5));
 
@@ -179,8 +179,31 @@ class SessionLockingPropertiesTests {
                 .satisfies(e -> {
                     assertThat(e.getName()).isEqualTo("session-locking.lock-ttl");
                     assertThat(e.getValue()).isEqualTo("5ms");
-                    assertThat(e.getReason()).isEqualTo("allowed range is [10ms, 24h], at least the retry delay");
+                    assertThat(e.getReason()).isEqualTo("allowed range is [100ms, 24h], a few round trips at least");
                 });
+    }
+
+    @Test
+    void withRenewalOnATtlShorterThanOneAndAHalfCommandTimeoutsIsRefusedAndWithRenewalOffAccepted() {
+        SessionLockingProperties properties = new SessionLockingProperties();
+        properties.setLockTtl(Duration.ofMillis(600));
+        properties.setCommandTimeout(Duration.ofMillis(500));
+
+        assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
+                .isThrownBy(properties::toLockSettings)
+                .satisfies(e -> {
+                    assertThat(e.getName()).isEqualTo("session-locking.lock-ttl");
+                    assertThat(e.getReason())
+                            .isEqualTo("allowed range is [750ms, 24h], at least 1.5 x the command timeout: renewal "
+                                    + "extends the lock every third of its TTL and an extension may take the command "
+                                    + "timeout");
+                });
+
+        properties.setRenew(false);
+        assertThat(properties.toLockSettings().lockTtl()).isEqualTo(Duration.ofMillis(600));
+        properties.setRenew(true);
+        properties.setCommandTimeout(Duration.ofMillis(400));
+        assertThat(properties.toLockSettings().lockTtl()).isEqualTo(Duration.ofMillis(600));
     }
 
     @Test

@@ -39,7 +39,7 @@ class FencedWriteIntegrationTests {
         fixture = new FusedSessions(
                 redis.node().port(),
                 LockSettings.builder()
-                        .lockTtl(Duration.ofMillis(50))
+                        .lockTtl(Duration.ofMillis(100)) // the shortest TTL allowed
                         .retryDelay(Duration.ofMillis(2))
                         .timeout(Duration.ofSeconds(5))
                         .build());

@@ -50,6 +50,7 @@ class HolderCrashIntegrationTests {
     static LockSettings settings() {
         return LockSettings.builder()
                 .lockTtl(TTL)
+                .commandTimeout(Duration.ofMillis(600)) // renewal keeps a 1 s TTL only with at most 2/3 of it
                 .retryDelay(RETRY_DELAY)
                 .timeout(Duration.ofSeconds(20))
                 .build();

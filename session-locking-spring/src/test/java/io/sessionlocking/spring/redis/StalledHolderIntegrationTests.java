@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The holder's connection to Redis goes through a {@link TcpProxy} that stalls longer than the lock's TTL while the
- * holder holds the lock and saves: its renewals and its save wait in the proxy, the lock expires, another node takes
+ * holder holds the lock and saves: its save waits in the proxy, the lock expires, another node takes
  * it and writes. When the stall ends the stale save reaches Redis and is refused: inside the write on the fused
  * repository, by the check just before the delegate's write on the decorator. The decorator's check and write are two
  * steps, so a write delayed after its check still lands: the last test shows that window as it is.
@@ -58,7 +58,11 @@ class StalledHolderIntegrationTests {
         return settings(TTL);
     }
 
-    /** Lock commands too wait out the stall rather than time out: the stale holder must get its answer. */
+    /**
+     * Lock commands too wait out the stall rather than time out: the stale holder must get its answer. Renewal is off:
+     * it needs a TTL of 1.5 command timeouts, and a stalled holder's renewal presumes the lock lost after one TTL
+     * without a confirmed extension before its save could reach Redis (RenewalIntegrationTests).
+     */
     private static LockSettings settings(Duration ttl) {
         return LockSettings.builder()
                 .lockTtl(ttl)
@@ -71,8 +75,8 @@ class StalledHolderIntegrationTests {
     @ParameterizedTest
     @EnumSource(FaultNode.Repository.class)
     void aStallLongerThanTheTtlFencesOutTheStaleHoldersSave(FaultNode.Repository repository) throws Exception {
-        try (FaultNode stalled = FaultNode.start(repository, proxy.port(), settings(), CLIENT_TIMEOUT);
-                FaultNode other = FaultNode.start(repository, redis.node().port(), settings(), CLIENT_TIMEOUT)) {
+        try (FaultNode stalled = FaultNode.start(repository, proxy.port(), settings(), CLIENT_TIMEOUT, false);
+                FaultNode other = FaultNode.start(repository, redis.node().port(), settings(), CLIENT_TIMEOUT, false)) {
             String id = other.createSession(Map.of("counter", 0));
             FaultNode.Held stale = stalled.hold(id);
             stale.session.setAttribute("counter", 100);
@@ -123,7 +127,7 @@ class StalledHolderIntegrationTests {
         try (FaultNode holder =
                         FaultNode.decorator(proxy.port(), redis.node().port(), settings(ttl), CLIENT_TIMEOUT, false);
                 FaultNode other = FaultNode.start(
-                        FaultNode.Repository.DECORATOR, redis.node().port(), settings(ttl), CLIENT_TIMEOUT)) {
+                        FaultNode.Repository.DECORATOR, redis.node().port(), settings(ttl), CLIENT_TIMEOUT, false)) {
             String id = other.createSession(Map.of("counter", 0));
             FaultNode.Held late = holder.hold(id);
             late.session.setAttribute("counter", 100);

@@ -109,7 +109,10 @@ class LockTimeoutIntegrationTests {
     void renewalKeepsTheLockOfARequestRunningThreeTimesTheTtl() throws Exception {
         try (WebNode node = WebNode.start(
                 redis.node().port(),
-                Map.of("session-locking.lock-ttl", "600ms", "session-locking.retry-delay", "5ms"))) {
+                Map.of(
+                        "session-locking.lock-ttl", "600ms",
+                        "session-locking.command-timeout", "400ms",
+                        "session-locking.retry-delay", "5ms"))) {
             String cookie = node.newSession();
             CompletableFuture<HttpResponse<String>> slow = node.client()
                     .sendAsync(

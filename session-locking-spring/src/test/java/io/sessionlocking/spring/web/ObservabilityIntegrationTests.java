@@ -120,6 +120,8 @@ class ObservabilityIntegrationTests {
             assertThat(series(prometheus, "session_lock_lost_total", "backend=\"redis-session\""))
                     .isZero();
             assertThat(prometheus).contains("session_lock_waiting", "session_lock_active_seconds");
+            assertThat(series(prometheus, "session_lock_renewals_skipped_total", "backend=\"redis-session\""))
+                    .isZero();
             // Each wait of a load is also an observation (a span when tracing is on), with the failure as its error.
             assertThat(series(prometheus, "session_lock_wait_seconds_count", "error=\"none\""))
                     .isEqualTo(6);

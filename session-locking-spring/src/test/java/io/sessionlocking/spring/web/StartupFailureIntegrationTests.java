@@ -30,13 +30,13 @@ class StartupFailureIntegrationTests {
     }
 
     @Test
-    void aLockTtlBelowTheRetryDelayNamesTheLockTtlAndEchoesTheValueAsWritten(CapturedOutput output) {
+    void aLockTtlBelowAFewRoundTripsNamesTheLockTtlAndEchoesTheValueAsWritten(CapturedOutput output) {
         assertThatThrownBy(() -> WebNode.start(redis.node().port(), Map.of("session-locking.lock-ttl", "5ms")))
                 .isInstanceOf(Exception.class);
         assertThat(output.getOut() + output.getErr())
                 .contains("APPLICATION FAILED TO START")
                 .contains("Invalid value '5ms' for configuration property 'session-locking.lock-ttl'")
-                .contains("allowed range is [10ms, 24h], at least the retry delay")
+                .contains("allowed range is [100ms, 24h], a few round trips at least")
                 .doesNotContain("retry-delay'")
                 .doesNotContain("PT0");
     }
