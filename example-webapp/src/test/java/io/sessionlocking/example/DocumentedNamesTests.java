@@ -61,7 +61,14 @@ class DocumentedNamesTests {
             Map.entry("RedisCacheManager", "org.springframework.data.redis.cache.RedisCacheManager"),
             Map.entry("RedisCacheConfiguration", "org.springframework.data.redis.cache.RedisCacheConfiguration"),
             Map.entry("NullValue", "org.springframework.cache.support.NullValue"),
-            Map.entry("ActionCode", "org.apache.coyote.ActionCode"));
+            Map.entry("ActionCode", "org.apache.coyote.ActionCode"),
+            Map.entry("ClientResources", "io.lettuce.core.resource.ClientResources"),
+            Map.entry("RedisException", "io.lettuce.core.RedisException"),
+            Map.entry("RedisTemplate", "org.springframework.data.redis.core.RedisTemplate"),
+            Map.entry("DataAccessException", "org.springframework.dao.DataAccessException"),
+            Map.entry(
+                    "LettuceConnectionFactory",
+                    "org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory"));
 
     private static final Pattern BACKTICKED = Pattern.compile("`([^`\\s]+)`");
     private static final Pattern TYPE_DECLARATION =

@@ -26,22 +26,32 @@ public interface SessionLock extends AutoCloseable {
 
     /**
      * Resets the lock's time-to-live to the configured TTL, if this handle still owns it, without waiting for the
-     * backend. The result completes within the command timeout:
-     *
-     * <ul>
-     *   <li>{@code true}: extended; the lock is held for a full TTL from when this call was made;
-     *   <li>{@code false}: the lock is lost, reported to the listener once per handle: it had expired or belongs to
-     *       someone else, or the backend failed and no extension has been confirmed for a full TTL (the lock has
-     *       expired by now, or will within a round trip, so it is presumed lost); {@code false} without a backend
-     *       call once the handle is released;
-     *   <li>exceptionally, with a {@link LockStoreException}: the backend failed or did not answer within the command
-     *       timeout, and the last confirmed extension (or the acquisition) is less than a TTL ago; the lock may or
-     *       may not still be held: retry.
-     * </ul>
-     *
-     * The result may complete on a client I/O thread: its callbacks must not block. Never throws itself.
+     * backend. The result completes within the command timeout, with an {@link Extension}, or exceptionally with a
+     * {@link LockStoreException} when the backend failed or did not answer in time and the last confirmed extension
+     * (or the acquisition) is less than a TTL ago: the lock may or may not still be held; retry. The result may
+     * complete on a client I/O thread: its callbacks must not block. Never throws itself.
      */
-    CompletionStage<Boolean> extend();
+    CompletionStage<Extension> extend();
+
+    /** The outcome of an {@link #extend()}. */
+    enum Extension {
+        /** Extended: the lock is held for a full TTL from when the call was made. */
+        EXTENDED,
+        /**
+         * Lost, as the backend answered: the lock had expired or belongs to someone else. Reported to the listener,
+         * once per handle.
+         */
+        LOST,
+        /**
+         * Presumed lost: the backend kept failing and no extension has been confirmed for a full TTL, so the lock has
+         * expired by now (or will within a round trip) unless the backend ran extensions it could not answer. Reported
+         * to the listener as a loss, once per handle. Unlike {@link #LOST} this says nothing of the backend but that it
+         * fails.
+         */
+        PRESUMED_LOST,
+        /** The handle was released (by a release or a save that released it, maybe while the call was under way). */
+        RELEASED
+    }
 
     /**
      * Deletes the lock if this handle still owns it. Idempotent: only the first call acts, later calls return its

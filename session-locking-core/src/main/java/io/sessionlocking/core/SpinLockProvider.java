@@ -125,7 +125,7 @@ public final class SpinLockProvider implements SessionLockProvider {
                 @Override
                 public void handedOver(String key, String ownerValue) {
                     if (ownerValue.isEmpty()) {
-                        waiters.wakeFirst(key); // the key is gone: its attempt finds out what is there now
+                        waiters.wakeAll(key); // the key is gone, and nobody will be handed it: all look again now
                     } else {
                         waiters.handOver(key, ownerValue);
                     }

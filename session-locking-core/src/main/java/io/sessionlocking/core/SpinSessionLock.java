@@ -67,9 +67,9 @@ final class SpinSessionLock implements SessionLock {
     }
 
     @Override
-    public CompletionStage<Boolean> extend() {
+    public CompletionStage<Extension> extend() {
         if (released.get()) {
-            return CompletableFuture.completedFuture(false);
+            return CompletableFuture.completedFuture(Extension.RELEASED);
         }
         long sentAtNanos = clock.nanoTime();
         CompletionStage<Boolean> reply;
@@ -78,18 +78,21 @@ final class SpinSessionLock implements SessionLock {
         } catch (RuntimeException e) {
             reply = CompletableFuture.failedFuture(e); // a store that broke its never-throws contract
         }
-        CompletableFuture<Boolean> result = new CompletableFuture<>();
+        CompletableFuture<Extension> result = new CompletableFuture<>();
         reply.whenComplete((extended, failure) -> {
-            if (failure == null && Boolean.TRUE.equals(extended)) {
+            if (released.get()) {
+                // A release that raced this extension (it may have deleted the key itself): that is not a lost lock.
+                result.complete(Extension.RELEASED);
+            } else if (failure == null && Boolean.TRUE.equals(extended)) {
                 // The TTL was reset at some point after the command was sent: counting from the send is the safe side.
                 lastConfirmedNanos.accumulateAndGet(sentAtNanos, Math::max);
-                result.complete(true);
-            } else if (failure == null || presumedExpired()) {
-                // A release that raced this extension deleted the key itself: that is not a lost lock.
-                if (!released.get()) {
-                    lost(SessionLockListener.Operation.EXTEND);
-                }
-                result.complete(false);
+                result.complete(Extension.EXTENDED);
+            } else if (failure == null) {
+                lost(SessionLockListener.Operation.EXTEND);
+                result.complete(Extension.LOST);
+            } else if (presumedExpired()) {
+                lost(SessionLockListener.Operation.EXTEND);
+                result.complete(Extension.PRESUMED_LOST);
             } else {
                 result.completeExceptionally(
                         failure instanceof LockStoreException backend

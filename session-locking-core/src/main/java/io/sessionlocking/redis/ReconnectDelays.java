@@ -5,7 +5,9 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * How long a Lettuce client waits between attempts to reconnect to a Redis that went away. Lettuce's default doubles
@@ -36,13 +38,20 @@ public final class ReconnectDelays {
                 .build();
     }
 
-    /** Shuts down a client made on {@link #clientResources()}, then its resources, waiting a few seconds at most. */
+    /** Shuts down a client made on {@link #clientResources()}, then its resources, waiting about 5 s at most. */
     public static void shutdown(AbstractRedisClient client) {
         ClientResources resources = client.getResources();
         try {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         } finally {
-            resources.shutdown(0, 2, TimeUnit.SECONDS);
+            try {
+                // Waits (bounded), so that no event loop thread of this client outlives the caller's shutdown.
+                resources.shutdown(0, 2, TimeUnit.SECONDS).get(3, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                // Shutting down anyway; nothing is left to do for a resource that did not stop in time.
+            }
         }
     }
 }

@@ -202,7 +202,7 @@ public abstract class AbstractSessionLockProviderContractTests {
 
         try (SessionLock lock = provider.acquire(sessionId)) {
             await().atMost(ttl).until(() -> remainingTtl(store, key).compareTo(aged) <= 0);
-            assertThat(lock.extend()).succeedsWithin(MARGIN).isEqualTo(true);
+            assertThat(lock.extend()).succeedsWithin(MARGIN).isEqualTo(SessionLock.Extension.EXTENDED);
             assertThat(remainingTtl(store, key)).as("a full TTL again").isGreaterThan(aged);
         }
     }
@@ -270,7 +270,7 @@ public abstract class AbstractSessionLockProviderContractTests {
         SessionLock stale = shortLived.acquire(sessionId);
         await().atMost(Duration.ofSeconds(10)).until(() -> !stale.isHeld());
         try (SessionLock current = other.acquire(sessionId)) {
-            assertThat(stale.extend()).succeedsWithin(Duration.ofSeconds(5)).isEqualTo(false);
+            assertThat(stale.extend()).succeedsWithin(Duration.ofSeconds(5)).isEqualTo(SessionLock.Extension.LOST);
             assertThat(stale.release()).isFalse();
             assertThat(current.isHeld()).as("the new holder keeps its lock").isTrue();
         }
@@ -293,7 +293,7 @@ public abstract class AbstractSessionLockProviderContractTests {
         assertThat(lock.release()).isTrue();
         lock.close();
         assertThat(lock.isHeld()).isFalse();
-        assertThat(lock.extend()).succeedsWithin(Duration.ofSeconds(5)).isEqualTo(false);
+        assertThat(lock.extend()).succeedsWithin(Duration.ofSeconds(5)).isEqualTo(SessionLock.Extension.RELEASED);
         assertThat(listener.released).hasSize(1);
 
         try (SessionLock again = provider.acquire(sessionId)) {
@@ -316,7 +316,9 @@ public abstract class AbstractSessionLockProviderContractTests {
         try (SessionLock lock = provider.acquire(sessionId)) {
             long deadline = System.nanoTime() + ttl.multipliedBy(3).toNanos();
             while (System.nanoTime() < deadline) {
-                assertThat(lock.extend()).succeedsWithin(Duration.ofSeconds(5)).isEqualTo(true);
+                assertThat(lock.extend())
+                        .succeedsWithin(Duration.ofSeconds(5))
+                        .isEqualTo(SessionLock.Extension.EXTENDED);
                 await().pollDelay(ttl.dividedBy(4)).atMost(ttl).until(() -> true);
             }
             assertThat(lock.isHeld()).isTrue();

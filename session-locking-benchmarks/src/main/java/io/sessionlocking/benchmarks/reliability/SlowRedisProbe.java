@@ -82,7 +82,7 @@ public final class SlowRedisProbe {
             List<SessionLock> locks = new ArrayList<>();
             for (int i = 0; i < LOCKS; i++) {
                 SessionLock lock = provider.acquire(UUID.randomUUID().toString());
-                renewer.start(lock, lost::increment);
+                renewer.start(lock, loss -> lost.increment());
                 locks.add(lock);
             }
             Thread.sleep(hold.toMillis());

@@ -11,6 +11,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -28,7 +29,8 @@ import org.jspecify.annotations.Nullable;
  * session.lock.renewals.skipped}) instead of sending a second one behind
  * it. A failed extension (backend error or time-out) is retried at the next tick; one that finds the lock gone, or a
  * failing streak with no extension confirmed for a full TTL, ends the renewal and tells the lock's owner ({@code
- * onLost}).
+ * onLost}, with {@link SessionLock.Extension#LOST} or {@link SessionLock.Extension#PRESUMED_LOST}); one that finds
+ * the handle released (a save released it while the extension was under way) ends it quietly.
  *
  * <p>Needs {@code lockTtl >= 1.5 x commandTimeout} ({@link LockSettings#requireRenewable()}): an extension sent a third
  * into the TTL must be answered before the TTL runs out. Thread-safe.
@@ -64,10 +66,11 @@ public final class LockRenewer implements AutoCloseable {
 
     /**
      * Starts renewing {@code lock}; cancel the result when the lock is released. {@code onLost} runs once, on the
-     * renewer's thread, when an extension finds the lock lost (see {@link SessionLock#extend()}); not after {@link
+     * renewer's thread, with {@link SessionLock.Extension#LOST} or {@link SessionLock.Extension#PRESUMED_LOST} when an
+     * extension finds the lock lost (see {@link SessionLock#extend()}); never for a released handle, nor after {@link
      * Renewal#cancel()}.
      */
-    public Renewal start(SessionLock lock, Runnable onLost) {
+    public Renewal start(SessionLock lock, Consumer<SessionLock.Extension> onLost) {
         Renewal renewal = new Renewal(lock, Objects.requireNonNull(onLost, "onLost"), System.nanoTime());
         renewal.future = scheduler.scheduleAtFixedRate(renewal, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
         if (renewal.cancelled) {
@@ -90,7 +93,7 @@ public final class LockRenewer implements AutoCloseable {
     public final class Renewal implements Runnable {
 
         private final SessionLock lock;
-        private final Runnable onLost;
+        private final Consumer<SessionLock.Extension> onLost;
         private final long startedAtNanos;
         /**
          * Set by the tick that sends an extension, cleared only when that extension's result completes (within the
@@ -103,7 +106,7 @@ public final class LockRenewer implements AutoCloseable {
         private volatile @Nullable ScheduledFuture<?> future;
         private volatile boolean cancelled;
 
-        private Renewal(SessionLock lock, Runnable onLost, long startedAtNanos) {
+        private Renewal(SessionLock lock, Consumer<SessionLock.Extension> onLost, long startedAtNanos) {
             this.lock = lock;
             this.onLost = onLost;
             this.startedAtNanos = startedAtNanos;
@@ -125,7 +128,7 @@ public final class LockRenewer implements AutoCloseable {
                 skipped.increment();
                 return;
             }
-            CompletionStage<Boolean> extension;
+            CompletionStage<SessionLock.Extension> extension;
             try {
                 extension = lock.extend();
             } catch (RuntimeException e) {
@@ -139,7 +142,7 @@ public final class LockRenewer implements AutoCloseable {
             extension.whenCompleteAsync(this::completed, scheduler);
         }
 
-        private void completed(@Nullable Boolean extended, @Nullable Throwable failure) {
+        private void completed(SessionLock.@Nullable Extension extension, @Nullable Throwable failure) {
             inFlight.set(false);
             if (failure != null) {
                 if (logger.isDebugEnabled()) {
@@ -148,9 +151,11 @@ public final class LockRenewer implements AutoCloseable {
                 }
                 return;
             }
-            if (Boolean.FALSE.equals(extended) && !cancelled) {
+            if (extension == SessionLock.Extension.RELEASED) {
+                cancel(); // released meanwhile: nothing left to renew, and nothing was lost
+            } else if (extension != SessionLock.Extension.EXTENDED && !cancelled) {
                 cancel();
-                onLost.run();
+                onLost.accept(extension);
             }
         }
 

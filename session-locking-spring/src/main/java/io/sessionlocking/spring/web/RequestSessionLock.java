@@ -2,6 +2,7 @@ package io.sessionlocking.spring.web;
 
 import io.sessionlocking.core.Abandonment;
 import io.sessionlocking.core.LockCouldNotBeAcquiredException;
+import io.sessionlocking.core.LockStoreException;
 import io.sessionlocking.core.SessionLock;
 import io.sessionlocking.core.SessionLockProvider;
 import io.sessionlocking.core.SessionLockProvider.Acquisition;
@@ -81,6 +82,8 @@ public final class RequestSessionLock {
     private boolean skipCounted;
     /** The renewal found the lock lost and no save has met that loss yet: the next save follows on-lost-lock. */
     private boolean lossUnseenBySave;
+    /** With {@link #lossUnseenBySave}: the renewal presumed the loss because Redis kept failing (not that it saw it). */
+    private boolean lossPresumed;
     // Identity, not equals: a session's id may change during the request (changeSessionId at login).
     private final Map<Session, ReadOnlyLoad> readOnlySessions = Collections.synchronizedMap(new IdentityHashMap<>());
     private volatile @Nullable AsyncContext listenedAsyncContext;
@@ -331,7 +334,7 @@ public final class RequestSessionLock {
         try {
             if (policy.renewer() != null) {
                 // Fails e.g. once the renewer shut down with the application.
-                started = policy.renewer().start(acquired, () -> lostWhileHeld(acquired));
+                started = policy.renewer().start(acquired, loss -> lostWhileHeld(acquired, loss));
             }
             entry = activity != null ? activity.startHolding(masked, this) : null; // its observers may throw
         } catch (RuntimeException e) {
@@ -389,11 +392,18 @@ public final class RequestSessionLock {
      */
     public SaveAction saveAction(Session session, boolean repositorySave) {
         String lostUnseen = null;
+        boolean presumed = false;
         synchronized (this) {
             if (session == lockedSession && !ended && state == State.LOST && lossUnseenBySave) {
                 lossUnseenBySave = false;
+                presumed = lossPresumed;
                 lostUnseen = Objects.requireNonNull(lock).maskedSessionId();
             }
+        }
+        if (presumed) {
+            // Redis failed for a whole TTL: that is an outage, answered as one (503 backend_unavailable through the
+            // repository's store-failure translation), whatever on-lost-lock says. Nothing is written.
+            throw new LockStoreException("No extension of the session's lock was confirmed for a full lock TTL");
         }
         if (lostUnseen != null) {
             // The renewal found the lock lost: this save ends as a fenced save that finds it gone (no write).
@@ -459,21 +469,27 @@ public final class RequestSessionLock {
     }
 
     /**
-     * The renewal found {@code renewed} lost while the request held it: an extension found it expired or taken, or
-     * none was confirmed for a full TTL (the handle has reported the loss to the listener, {@code session.lock.lost}).
-     * The request goes on, but its next save writes nothing and follows on-lost-lock, as a fenced save that finds the
-     * lock gone does ({@link #lost}). Logged once; runs on the renewer's thread.
+     * The renewal found {@code renewed} lost while the request held it (the handle has reported the loss to the
+     * listener, {@code session.lock.lost}). The request goes on, but its next save writes nothing: after an extension
+     * that found the lock expired or taken it follows on-lost-lock, as a fenced save that finds the lock gone does
+     * ({@link #lost}); after a {@link SessionLock.Extension#PRESUMED_LOST presumed} loss (Redis failed for a whole
+     * TTL) it fails as a session store failure, 503 {@code backend_unavailable}, which is what the outage is. Logged
+     * once; runs on the renewer's thread.
      */
-    private void lostWhileHeld(SessionLock renewed) {
-        SessionLock held = stopHolding(State.LOST, renewed);
+    private void lostWhileHeld(SessionLock renewed, SessionLock.Extension loss) {
+        boolean presumed = loss == SessionLock.Extension.PRESUMED_LOST;
+        SessionLock held = stopHolding(State.LOST, renewed, presumed);
         if (held == null) {
             return; // released, saved or lost meanwhile: nothing left to report
         }
         logger.warn("The lock of session " + renewed.maskedSessionId() + " was lost while " + description()
-                + " held it (an extension found it expired or taken, or none was confirmed for a full lock TTL); its save"
-                + (policy.onLostLock() == OnLostLock.FAIL
-                        ? " will be refused and the request fail"
-                        : " will be dropped"));
+                + (presumed
+                        ? " held it (Redis failed: no extension was confirmed for a full lock TTL); its save will"
+                                + " fail as the session store's (503 backend_unavailable)"
+                        : " held it (an extension found it expired or taken); its save"
+                                + (policy.onLostLock() == OnLostLock.FAIL
+                                        ? " will be refused and the request fail"
+                                        : " will be dropped")));
         // The handle knows the lock is lost: no backend call, only the wake-up of this JVM's next waiter.
         held.release();
     }
@@ -503,7 +519,7 @@ public final class RequestSessionLock {
 
     /** Moves from HELD to {@code next}, stops renewal and activity; returns the lock if it was held, else null. */
     private @Nullable SessionLock stopHolding(State next) {
-        return stopHolding(next, null);
+        return stopHolding(next, null, false);
     }
 
     /**
@@ -511,7 +527,7 @@ public final class RequestSessionLock {
      * that lock is still the held one (not a lock a login replaced), and leaves the loss for the next save to meet,
      * in the same state change, so that no save in between can miss it.
      */
-    private @Nullable SessionLock stopHolding(State next, @Nullable SessionLock lostByRenewal) {
+    private @Nullable SessionLock stopHolding(State next, @Nullable SessionLock lostByRenewal, boolean presumed) {
         SessionLock held;
         LockRenewer.Renewal stoppedRenewal;
         SessionLockActivity.Entry stoppedHolding;
@@ -524,6 +540,7 @@ public final class RequestSessionLock {
             }
             state = next;
             lossUnseenBySave = lostByRenewal != null;
+            lossPresumed = lostByRenewal != null && presumed;
             held = lock;
             stoppedRenewal = renewal;
             stoppedHolding = holding;

@@ -72,7 +72,7 @@ class ClusterRenewalIntegrationTests {
                         .findFirst()
                         .orElseThrow();
                 locks.put(key, lock);
-                renewer.start(lock, () -> {
+                renewer.start(lock, loss -> {
                     if (!reportedLost.add(key)) {
                         lostTwice.add(key);
                     }

@@ -15,6 +15,7 @@ import io.sessionlocking.core.SessionLockListener;
 import io.sessionlocking.core.SpinLockProvider;
 import io.sessionlocking.memory.InMemoryLockStore;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -52,7 +53,7 @@ class LockRenewerTests {
     @Test
     void renewalKeepsTheLockWellPastItsTtl() {
         SessionLock lock = provider.acquire(SESSION);
-        LockRenewer.Renewal renewal = renewer.start(lock, lostCalls::incrementAndGet);
+        LockRenewer.Renewal renewal = renewer.start(lock, loss -> lostCalls.incrementAndGet());
 
         await().pollDelay(TTL.multipliedBy(3)).atMost(TTL.multipliedBy(4)).until(() -> true);
         assertThat(lock.isHeld()).as("held after 3 TTLs").isTrue();
@@ -66,7 +67,7 @@ class LockRenewerTests {
     @Test
     void renewalStopsAtTheMaximumRequestTimeAndTheLockThenExpires() {
         SessionLock lock = provider.acquire(SESSION);
-        renewer.start(lock, lostCalls::incrementAndGet);
+        renewer.start(lock, loss -> lostCalls.incrementAndGet());
 
         await().atMost(Duration.ofSeconds(10)).until(() -> !lock.isHeld());
         assertThat(lock.release()).as("released after it expired: lost").isFalse();
@@ -76,7 +77,7 @@ class LockRenewerTests {
     @Test
     void aCancelledRenewalLetsTheLockExpireAtItsTtl() {
         SessionLock lock = provider.acquire(SESSION);
-        renewer.start(lock, lostCalls::incrementAndGet).cancel();
+        renewer.start(lock, loss -> lostCalls.incrementAndGet()).cancel();
 
         await().atMost(Duration.ofSeconds(5)).until(() -> !lock.isHeld());
         assertThat(lostCalls).hasValue(0);
@@ -93,7 +94,7 @@ class LockRenewerTests {
             }
         };
         SessionLock lock = new SpinLockProvider(taken, settings, listener).acquire(SESSION);
-        renewer.start(lock, lostCalls::incrementAndGet);
+        renewer.start(lock, loss -> lostCalls.incrementAndGet());
 
         await().atMost(Duration.ofSeconds(5)).until(() -> lostCalls.get() == 1);
         await().pollDelay(TTL).atMost(TTL.multipliedBy(2)).until(() -> true);
@@ -118,7 +119,7 @@ class LockRenewerTests {
             }
         };
         SessionLock lock = new SpinLockProvider(pending, settings, listener).acquire(SESSION);
-        renewer.start(lock, lostCalls::incrementAndGet);
+        renewer.start(lock, loss -> lostCalls.incrementAndGet());
 
         await().atMost(Duration.ofSeconds(5)).until(() -> renewer.skippedExtensions() >= 2);
         assertThat(sent).as("one extension in flight, none queued behind it").hasSize(1);
@@ -141,9 +142,11 @@ class LockRenewerTests {
         };
         SessionLock lock = new SpinLockProvider(failing, settings, listener).acquire(SESSION);
         long startedAt = System.nanoTime();
-        renewer.start(lock, lostCalls::incrementAndGet);
+        List<SessionLock.Extension> losses = new CopyOnWriteArrayList<>();
+        renewer.start(lock, losses::add);
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> lostCalls.get() == 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> losses.size() == 1);
+        assertThat(losses).as("presumed, not seen").containsExactly(SessionLock.Extension.PRESUMED_LOST);
         assertThat(Duration.ofNanos(System.nanoTime() - startedAt))
                 .as("presumed lost once a full TTL passed without a confirmed extension, not before")
                 .isGreaterThanOrEqualTo(TTL);
@@ -151,6 +154,33 @@ class LockRenewerTests {
         assertThat(listener.lost)
                 .extracting(SessionLockListener.Lost::during)
                 .containsExactly(SessionLockListener.Operation.EXTEND);
+    }
+
+    @Test
+    void anExtensionAnsweredAfterTheLockWasReleasedIsNoLoss() {
+        CopyOnWriteArrayList<CompletableFuture<Boolean>> sent = new CopyOnWriteArrayList<>();
+        LockStore pending = new ForwardingLockStore(memory) {
+            @Override
+            public CompletionStage<Boolean> extend(String key, String token, Duration ttl, Duration timeout) {
+                CompletableFuture<Boolean> reply = new CompletableFuture<>();
+                sent.add(reply);
+                return reply;
+            }
+        };
+        SessionLock lock = new SpinLockProvider(pending, settings, listener).acquire(SESSION);
+        List<SessionLock.Extension> losses = new CopyOnWriteArrayList<>();
+        renewer.start(lock, losses::add);
+        await().atMost(Duration.ofSeconds(5)).until(() -> sent.size() == 1);
+
+        // A save releases the lock while the extension is on its way; the extension runs after it and finds the key
+        // no longer this owner's.
+        assertThat(lock.release()).isTrue();
+        sent.get(0).complete(false);
+
+        await().pollDelay(TTL).atMost(TTL.multipliedBy(2)).until(() -> true);
+        assertThat(losses).as("a released lock is not a lost one").isEmpty();
+        assertThat(listener.lost).isEmpty();
+        assertThat(sent).as("no extension after the release").hasSize(1);
     }
 
     @Test

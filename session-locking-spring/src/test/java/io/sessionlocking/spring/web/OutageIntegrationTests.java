@@ -122,6 +122,31 @@ class OutageIntegrationTests {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"fused", "decorator"})
+    void aRequestRunningThroughAnOutageLongerThanItsLockTtlIsAnsweredAsTheOutageNotAsALostLock(String repository)
+            throws Exception {
+        Map<String, String> properties = properties(repository);
+        properties.put("session-locking.lock-ttl", "900ms");
+        properties.put("session-locking.command-timeout", "400ms");
+        properties.put("spring.data.redis.timeout", "400ms");
+        try (RedisNode redis = RedisNode.start();
+                WebNode node = WebNode.start(redis.port(), properties)) {
+            String cookie = node.newSession();
+            CompletableFuture<HttpResponse<String>> inFlight = node.client()
+                    .sendAsync(
+                            node.request("POST", "/increment?workMillis=3000", cookie, WebNode.REQUEST_TIMEOUT),
+                            HttpResponse.BodyHandlers.ofString());
+            await().atMost(Duration.ofSeconds(10)).until(() -> heldCount(node) == 1);
+
+            redis.kill();
+
+            // Its renewal fails for a whole TTL long before the request saves: the lock is presumed lost, and the save
+            // is the outage's 503, not lock_lost (nor, with on-lost-lock: discard, a 200 that dropped the write).
+            assertBackendUnavailable(inFlight.get(30, TimeUnit.SECONDS), "the request that ran through the outage");
+        }
+    }
+
     /** Method, path, and whether the session's cookie is sent: loads, saves and a new session's first save. */
     private static final String[][] OUTAGE_CALLS = {
         {"GET", "/counter", "cookie"}, {"POST", "/increment", "cookie"}, {"POST", "/session", ""}

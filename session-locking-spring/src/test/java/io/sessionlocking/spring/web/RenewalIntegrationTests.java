@@ -112,7 +112,7 @@ class RenewalIntegrationTests {
         List<SessionLock> locks = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             SessionLock lock = provider.acquire(UUID.randomUUID().toString());
-            renewer.start(lock, lost::incrementAndGet); // as a request does, at once
+            renewer.start(lock, loss -> lost.incrementAndGet()); // as a request does, at once
             locks.add(lock);
         }
         return locks;
