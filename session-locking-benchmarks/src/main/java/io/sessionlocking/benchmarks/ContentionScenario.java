@@ -18,6 +18,9 @@ final class ContentionScenario {
 
     private final Harness harness;
 
+    /** Up to 32 threads wait for one session's lock, above the default cap of 16 waiters per session. */
+    private static final int MAX_WAITERS = 64;
+
     ContentionScenario(Harness harness) {
         this.harness = harness;
     }
@@ -27,15 +30,18 @@ final class ContentionScenario {
                 LockSettings.builder()
                         .backoff(LockSettings.Backoff.FIXED)
                         .retryDelay(Duration.ofMillis(10))
+                        .maxWaitersPerSession(MAX_WAITERS)
                         .build(),
                 LockSettings.builder()
                         .backoff(LockSettings.Backoff.FIXED)
                         .retryDelay(Duration.ofMillis(1))
+                        .maxWaitersPerSession(MAX_WAITERS)
                         .build(),
                 LockSettings.builder()
                         .backoff(LockSettings.Backoff.EXPONENTIAL)
                         .retryDelay(Duration.ofMillis(1))
                         .maxRetryDelay(Duration.ofMillis(50))
+                        .maxWaitersPerSession(MAX_WAITERS)
                         .build());
         for (int threads : harness.options().contentionThreads()) {
             for (int s = 0; s < strategies.size(); s++) {

@@ -139,7 +139,10 @@ public abstract class AbstractRedisLockStoreIntegrationTests extends AbstractSes
                         key, dead, ttl, timeout, AttemptRequest.Queueing.QUEUE, 1, Duration.ofMillis(100))))
                 .isInstanceOf(AttemptOutcome.Queued.class);
         assertThat(store.acquire(queueing(key, alive, ttl, timeout))).isInstanceOf(AttemptOutcome.Queued.class);
-        Thread.sleep(300);
+        // The dead waiter's count, "<count>:<expiresAtMs>", lapses by the server's clock.
+        long countExpiresAt = Long.parseLong(
+                redis.node().command("HGET", LockKeys.waitersKey(key), dead).split(":")[1]);
+        await().atMost(Duration.ofSeconds(5)).until(() -> redisMillis() > countExpiresAt);
 
         assertThat(store.release(key, holder, ttl, timeout)).isTrue();
         assertThat(redis.node().command("LRANGE", key, "0", "-1"))
@@ -148,6 +151,12 @@ public abstract class AbstractRedisLockStoreIntegrationTests extends AbstractSes
 
         assertThat(store.release(key, alive, ttl, timeout)).isTrue();
         assertThat(redis.node().command("EXISTS", key)).isEqualTo("0");
+    }
+
+    /** The server's clock, in ms ({@code TIME}). */
+    private static long redisMillis() {
+        String[] time = redis.node().command("TIME").split("\n");
+        return Long.parseLong(time[0]) * 1000 + Long.parseLong(time[1]) / 1000;
     }
 
     private static AttemptRequest queueing(String key, String owner, Duration ttl, Duration timeout) {

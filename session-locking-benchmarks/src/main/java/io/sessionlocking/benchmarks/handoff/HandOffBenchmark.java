@@ -164,8 +164,12 @@ public final class HandOffBenchmark {
         };
     }
 
+    /** Up to 32 contenders wait for one session's lock, above the default cap of 16 waiters per session. */
     private static LockSettings.Builder settings() {
-        return LockSettings.builder().timeout(Duration.ofSeconds(20)).lockTtl(Duration.ofSeconds(10));
+        return LockSettings.builder()
+                .timeout(Duration.ofSeconds(20))
+                .lockTtl(Duration.ofSeconds(10))
+                .maxWaitersPerSession(64);
     }
 
     private static final Pattern STAT = Pattern.compile("cmdstat_([^:]+):calls=(\\d+)");
