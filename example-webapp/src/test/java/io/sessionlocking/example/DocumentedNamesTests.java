@@ -63,6 +63,7 @@ class DocumentedNamesTests {
             Map.entry("NullValue", "org.springframework.cache.support.NullValue"),
             Map.entry("ActionCode", "org.apache.coyote.ActionCode"),
             Map.entry("ClientResources", "io.lettuce.core.resource.ClientResources"),
+            Map.entry("ConnectionWatchdog", "io.lettuce.core.protocol.ConnectionWatchdog"),
             Map.entry("RedisException", "io.lettuce.core.RedisException"),
             Map.entry("RedisTemplate", "org.springframework.data.redis.core.RedisTemplate"),
             Map.entry("DataAccessException", "org.springframework.dao.DataAccessException"),

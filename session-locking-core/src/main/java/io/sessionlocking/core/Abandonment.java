@@ -2,7 +2,7 @@ package io.sessionlocking.core;
 
 /**
  * Tells a waiting acquisition that nobody wants its lock any more, e.g. because the HTTP client that sent the request
- * closed its connection. {@link SpinLockProvider} asks between its attempts and at least every retry delay while it
+ * closed its connection. {@link SpinLockProvider} asks between its attempts and at least every half retry delay while it
  * waits (even while it waits for a hand-off), on the acquiring thread, and then gives up with {@link
  * LockCouldNotBeAcquiredException.Reason#ABANDONED}, leaving the lock (and releasing it on, if a hand-off gave it to the
  * acquisition meanwhile). So the check must be cheap and must not block.

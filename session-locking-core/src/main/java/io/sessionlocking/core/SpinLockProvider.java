@@ -381,7 +381,9 @@ public final class SpinLockProvider implements SessionLockProvider {
      */
     private void pause(LocalWaiters.Waiter me, long nanos, @Nullable Abandonment abandonment)
             throws InterruptedException {
-        long slice = abandonment != null ? settings.retryDelay().toNanos() : Long.MAX_VALUE;
+        // Abandonment is checked every half retry delay: found within that, the request has the other half to unwind,
+        // so that its worker is free within one retry delay of its client going away.
+        long slice = abandonment != null ? Math.max(1, settings.retryDelay().toNanos() / 2) : Long.MAX_VALUE;
         long until = clock.nanoTime() + nanos;
         for (long left = nanos; left > 0 && !me.woken; left = until - clock.nanoTime()) {
             clock.sleep(Math.min(left, slice));
