@@ -110,15 +110,7 @@ class LockRenewerTests {
     @Test
     void aLockWhoseExtensionIsUnansweredIsSkippedNotQueued() {
         CopyOnWriteArrayList<CompletableFuture<Boolean>> sent = new CopyOnWriteArrayList<>();
-        LockStore pending = new ForwardingLockStore(memory) {
-            @Override
-            public CompletionStage<Boolean> extend(String key, String token, Duration ttl, Duration timeout) {
-                CompletableFuture<Boolean> reply = new CompletableFuture<>();
-                sent.add(reply);
-                return reply;
-            }
-        };
-        SessionLock lock = new SpinLockProvider(pending, settings, listener).acquire(SESSION);
+        SessionLock lock = new SpinLockProvider(answeredByTheTest(sent), settings, listener).acquire(SESSION);
         renewer.start(lock, loss -> lostCalls.incrementAndGet());
 
         await().atMost(Duration.ofSeconds(5)).until(() -> renewer.skippedExtensions() >= 2);
@@ -159,15 +151,7 @@ class LockRenewerTests {
     @Test
     void anExtensionAnsweredAfterTheLockWasReleasedIsNoLoss() {
         CopyOnWriteArrayList<CompletableFuture<Boolean>> sent = new CopyOnWriteArrayList<>();
-        LockStore pending = new ForwardingLockStore(memory) {
-            @Override
-            public CompletionStage<Boolean> extend(String key, String token, Duration ttl, Duration timeout) {
-                CompletableFuture<Boolean> reply = new CompletableFuture<>();
-                sent.add(reply);
-                return reply;
-            }
-        };
-        SessionLock lock = new SpinLockProvider(pending, settings, listener).acquire(SESSION);
+        SessionLock lock = new SpinLockProvider(answeredByTheTest(sent), settings, listener).acquire(SESSION);
         List<SessionLock.Extension> losses = new CopyOnWriteArrayList<>();
         renewer.start(lock, losses::add);
         await().atMost(Duration.ofSeconds(5)).until(() -> sent.size() == 1);
@@ -181,6 +165,18 @@ class LockRenewerTests {
         assertThat(losses).as("a released lock is not a lost one").isEmpty();
         assertThat(listener.lost).isEmpty();
         assertThat(sent).as("no extension after the release").hasSize(1);
+    }
+
+    /** The in-memory store, whose extensions stay unanswered until the test completes them ({@code sent}). */
+    private LockStore answeredByTheTest(List<CompletableFuture<Boolean>> sent) {
+        return new ForwardingLockStore(memory) {
+            @Override
+            public CompletionStage<Boolean> extend(String key, String token, Duration ttl, Duration timeout) {
+                CompletableFuture<Boolean> reply = new CompletableFuture<>();
+                sent.add(reply);
+                return reply;
+            }
+        };
     }
 
     @Test
